@@ -1,0 +1,391 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CsPyLive.Realtime;
+using static CsPyLive.Csound.Interop.Csound;
+
+namespace CsPyLive.Csound;
+
+/// <summary>
+/// One Csound instance driven k-cycle by k-cycle by the host, with the samples in the host's hands.
+/// </summary>
+/// <remarks>
+/// <para>Lifecycle (control thread): construct, <see cref="SetOption"/>, register opcodes (<see cref="BeforeCompile"/>),
+/// <see cref="CompileCsd"/> or <see cref="CompileCsdText"/>, <see cref="Start"/>; then one thread, the performing
+/// thread, calls <see cref="Process"/> for each block of any size; finally <see cref="Dispose"/> once that thread
+/// has stopped.</para>
+/// <para><see cref="Process"/> is real-time safe: it allocates nothing, takes no lock another thread holds, and does no
+/// I/O. Other threads talk to it through <see cref="Enqueue"/> (a bounded lock-free queue) and read
+/// <see cref="Messages"/>.</para>
+/// <para>Output is normalised float (Csound's spout divided by 0dbfs), interleaved, <see cref="OutputChannels"/> wide.
+/// Blocks need not be multiples of ksmps: the part of a k-cycle not yet handed out is carried to the next block.
+/// Input goes the other way with a constant delay of ksmps frames when blocks and k-cycles do not line up.</para>
+/// </remarks>
+public sealed unsafe class Engine : IDisposable
+{
+    /// <summary>Largest block one <see cref="Process"/> call handles in one go; bigger ones are split.</summary>
+    public const int MaxBlockFrames = 8192;
+    private const int ChannelSlots = 1024;
+    private const int PendingCapacity = 4096;
+
+    private static int initialized;
+
+    private readonly GCHandle self;
+    private readonly BoundedQueue<TimedAction> actions = new(4096);
+    private readonly PendingAction[] pending = new PendingAction[PendingCapacity];
+    private readonly nint[] channelPointers = new nint[ChannelSlots];
+    private readonly Dictionary<string, int> channelSlots = new(StringComparer.Ordinal);
+    private nint csound;
+    private int pendingCount;
+    private long pendingSequence;
+    private double* spout;
+    private double* spin;
+    private int spoutFrame;          // frames of the current k-cycle already handed out; == Ksmps when used up
+    private float[] inputFifo = [];
+    private int inputFifoFrames;
+    private bool inputPrimed;
+    private long droppedActions;
+
+    /// <summary>Creates a Csound instance with host-implemented audio. Throws if libcsound cannot be loaded.</summary>
+    public Engine()
+    {
+        if (Interlocked.Exchange(ref initialized, 1) == 0)
+            csoundInitialize(CSOUNDINIT_NO_SIGNAL_HANDLER | CSOUNDINIT_NO_ATEXIT);
+        self = GCHandle.Alloc(this);
+        csound = csoundCreate(GCHandle.ToIntPtr(self));
+        if (csound == 0) throw new CsoundException("csoundCreate failed");
+        csoundSetMessageStringCallback(csound, &OnMessage);
+        csoundSetHostImplementedAudioIO(csound, 1, 0);
+        csoundSetOption(csound, "-d"); // no graphical displays: they would print tables to the log
+    }
+
+    /// <summary>Csound's and Python's messages, to be drained by a control thread.</summary>
+    public MessageLog Messages { get; } = new();
+
+    /// <summary>The raw CSOUND*, for bindings that register into this instance (the Python opcodes).</summary>
+    internal nint Handle => csound;
+
+    /// <summary>Called once, just before the first compile: where opcode libraries register into Csound.</summary>
+    public event Action<Engine>? BeforeCompile;
+
+    /// <summary>Applies <see cref="TimedActionKind.Custom"/> actions; set before <see cref="Start"/>.</summary>
+    public IKBoundaryHandler? CustomActions { get; set; }
+
+    /// <summary>Called on the performing thread at each k-boundary, before the k-cycle's queued actions.</summary>
+    public Action? KBoundary { get; set; }
+
+    public bool Started { get; private set; }
+
+    /// <summary>True once Csound reported the end of the score (or an error) from a k-cycle.</summary>
+    public bool Finished { get; private set; }
+
+    public double SampleRate { get; private set; }
+    public int Ksmps { get; private set; }
+    public int OutputChannels { get; private set; }
+    public int InputChannels { get; private set; }
+    public double ZeroDbfs { get; private set; }
+
+    /// <summary>Frames performed so far (whole k-cycles), i.e. the frame at which the next k-cycle starts.</summary>
+    public long FramesPerformed { get; private set; }
+
+    /// <summary>Actions lost because the queue or the pending heap was full.</summary>
+    public long DroppedActions => Interlocked.Read(ref droppedActions);
+
+    private bool compiledOnce;
+
+    public void SetOption(string option)
+    {
+        ThrowIfDisposed();
+        if (csoundSetOption(csound, option) != 0) throw new CsoundException($"Csound rejected the option '{option}'");
+    }
+
+    /// <summary>Compiles a .csd file (its &lt;CsOptions&gt; apply; options set afterwards override them).</summary>
+    public void CompileCsd(string path)
+    {
+        if (!File.Exists(path)) throw new CsoundException($"no such file: {path}");
+        CompileCsdText(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Compiles CSD text. <paramref name="origin"/> names it in error messages.</summary>
+    public void CompileCsdText(string text, string origin = "<csd>")
+    {
+        RunBeforeCompile();
+        if (csoundCompileCsdText(csound, text) != 0)
+            throw new CsoundException($"{origin}: Csound could not compile it (its messages above say where)");
+    }
+
+    /// <summary>Compiles orchestra text; before <see cref="Start"/>, or from the performing thread between k-cycles.</summary>
+    public void CompileOrc(string orchestra)
+    {
+        RunBeforeCompile();
+        if (csoundCompileOrc(csound, orchestra) != 0)
+            throw new CsoundException("Csound could not compile the orchestra (its messages above say where)");
+    }
+
+    /// <summary>Reads score text (before start, or between k-cycles on the performing thread).</summary>
+    public void ReadScore(string score)
+    {
+        ThrowIfDisposed();
+        if (csoundReadScore(csound, score) != 0) throw new CsoundException("Csound could not read the score text");
+    }
+
+    public void Start()
+    {
+        ThrowIfDisposed();
+        if (csoundStart(csound) != 0) throw new CsoundException("Csound could not start the performance (see its messages)");
+        SampleRate = csoundGetSr(csound);
+        Ksmps = (int)csoundGetKsmps(csound);
+        OutputChannels = (int)csoundGetNchnls(csound);
+        InputChannels = (int)csoundGetNchnlsInput(csound);
+        ZeroDbfs = csoundGet0dBFS(csound);
+        spout = csoundGetSpout(csound);
+        spin = csoundGetSpin(csound);
+        spoutFrame = Ksmps;
+        inputFifo = new float[(MaxBlockFrames + 2 * Ksmps) * Math.Max(1, InputChannels)];
+        Started = true;
+    }
+
+    /// <summary>
+    /// Returns the slot of a control channel (created if needed) for <see cref="TimedAction.ChannelWrite"/> and
+    /// <see cref="ReadChannel"/>. Control threads only; call once per name, then use the slot.
+    /// </summary>
+    public int ChannelSlot(string name)
+    {
+        lock (channelSlots)
+        {
+            if (channelSlots.TryGetValue(name, out var slot)) return slot;
+            if (channelSlots.Count == ChannelSlots) throw new InvalidOperationException($"more than {ChannelSlots} channels");
+            double* p;
+            if (csoundGetChannelPtr(csound, &p, name, CSOUND_CONTROL_CHANNEL | CSOUND_INPUT_CHANNEL | CSOUND_OUTPUT_CHANNEL) != 0)
+                throw new CsoundException($"channel '{name}' exists with another type");
+            slot = channelSlots.Count;
+            Volatile.Write(ref channelPointers[slot], (nint)p);
+            channelSlots[name] = slot;
+            return slot;
+        }
+    }
+
+    /// <summary>Reads a control channel through its pointer (a plain double read; tearing-free on 64-bit).</summary>
+    public double ReadChannel(int slot) => *(double*)Volatile.Read(ref channelPointers[slot]);
+
+    /// <summary>Queues an action for the performing thread. Any thread; false (and counted) if the queue is full.</summary>
+    public bool Enqueue(in TimedAction action)
+    {
+        if (actions.TryEnqueue(action)) return true;
+        Interlocked.Increment(ref droppedActions);
+        return false;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="output"/> (frames x <see cref="OutputChannels"/>, normalised float) from Csound,
+    /// performing k-cycles as needed, after taking <paramref name="input"/> (frames x <see cref="InputChannels"/>,
+    /// or empty). Returns the frames produced: fewer than asked only once the score has ended, and the rest is
+    /// silence. Real-time safe; call from one thread only.
+    /// </summary>
+    public int Process(Span<float> output, ReadOnlySpan<float> input, int frames)
+    {
+        var done = 0;
+        while (done < frames)
+        {
+            var n = Math.Min(frames - done, MaxBlockFrames);
+            var outSlice = output.Slice(done * OutputChannels, n * OutputChannels);
+            var inSlice = input.IsEmpty ? input : input.Slice(done * InputChannels, n * InputChannels);
+            var produced = ProcessBlock(outSlice, inSlice, n);
+            done += produced;
+            if (produced < n)
+            {
+                output[(done * OutputChannels)..(frames * OutputChannels)].Clear();
+                break;
+            }
+        }
+        return done;
+    }
+
+    private int ProcessBlock(Span<float> output, ReadOnlySpan<float> input, int frames)
+    {
+        if (!Started) throw new InvalidOperationException("Start the engine before processing");
+        PushInput(input, frames);
+        var produced = 0;
+        var channels = OutputChannels;
+        var scale = 1.0 / ZeroDbfs;
+        while (produced < frames)
+        {
+            if (spoutFrame == Ksmps)
+            {
+                if (Finished || !PerformKCycle()) break;
+            }
+            var n = Math.Min(frames - produced, Ksmps - spoutFrame);
+            var src = new ReadOnlySpan<double>(spout + spoutFrame * channels, n * channels);
+            var dst = output.Slice(produced * channels, n * channels);
+            for (var i = 0; i < src.Length; i++) dst[i] = (float)(src[i] * scale);
+            spoutFrame += n;
+            produced += n;
+        }
+        return produced;
+    }
+
+    /// <summary>Performs exactly one k-cycle; false when the score has ended. For render loops that want raw spout.</summary>
+    internal bool PerformKCycle()
+    {
+        KBoundary?.Invoke();
+        ApplyDueActions(FramesPerformed + Ksmps);
+        PullInput();
+        var result = csoundPerformKsmps(csound);
+        if (result != 0)
+        {
+            Finished = true;
+            return false;
+        }
+        FramesPerformed += Ksmps;
+        spoutFrame = 0;
+        return true;
+    }
+
+    /// <summary>Csound's output of the last k-cycle: ksmps x nchnls doubles in Csound's own scale (0dbfs).</summary>
+    internal ReadOnlySpan<double> Spout => new(spout, Ksmps * OutputChannels);
+
+    private void PushInput(ReadOnlySpan<float> input, int frames)
+    {
+        if (InputChannels == 0) return;
+        var channels = InputChannels;
+        if (!inputPrimed)
+        {
+            // Blocks that do not line up with k-cycles need one k-cycle of input in hand: a constant delay.
+            inputFifoFrames = frames % Ksmps == 0 ? 0 : Ksmps;
+            inputFifo.AsSpan(0, inputFifoFrames * channels).Clear();
+            inputPrimed = true;
+        }
+        var room = inputFifo.Length / channels - inputFifoFrames;
+        var n = Math.Min(frames, room);
+        var dst = inputFifo.AsSpan(inputFifoFrames * channels, n * channels);
+        if (input.IsEmpty) dst.Clear();
+        else input[..(n * channels)].CopyTo(dst);
+        inputFifoFrames += n;
+    }
+
+    private void PullInput()
+    {
+        if (InputChannels == 0) return;
+        var channels = InputChannels;
+        var n = Math.Min(Ksmps, inputFifoFrames);
+        var samples = n * channels;
+        for (var i = 0; i < samples; i++) spin[i] = inputFifo[i] * ZeroDbfs;
+        for (var i = samples; i < Ksmps * channels; i++) spin[i] = 0;
+        inputFifo.AsSpan(samples, (inputFifoFrames - n) * channels).CopyTo(inputFifo);
+        inputFifoFrames -= n;
+    }
+
+    private void ApplyDueActions(long endFrame)
+    {
+        while (actions.TryDequeue(out var a))
+        {
+            if (pendingCount == PendingCapacity)
+            {
+                Interlocked.Increment(ref droppedActions);
+                continue;
+            }
+            HeapPush(new PendingAction(a, pendingSequence++));
+        }
+        while (pendingCount > 0 && pending[0].Action.Frame < endFrame)
+        {
+            var a = HeapPop().Action;
+            Apply(in a);
+        }
+    }
+
+    private void Apply(in TimedAction a)
+    {
+        switch (a.Kind)
+        {
+            case TimedActionKind.ScoreEvent:
+                var fields = a.P; // a stack copy: the queue's storage may move
+                csoundScoreEvent(csound, a.EventType, (double*)&fields, new CLong(a.Count));
+                break;
+            case TimedActionKind.ChannelWrite:
+                *(double*)channelPointers[a.ChannelSlot] = a.Value;
+                break;
+            case TimedActionKind.KillInstance:
+                csoundKillInstance(csound, a.Value, null, a.Value % 1 != 0 ? 4 : 0, 1);
+                break;
+            case TimedActionKind.Custom:
+                CustomActions?.Apply(in a);
+                break;
+        }
+    }
+
+    private readonly record struct PendingAction(TimedAction Action, long Sequence)
+    {
+        public bool Before(in PendingAction other) =>
+            Action.Frame < other.Action.Frame || (Action.Frame == other.Action.Frame && Sequence < other.Sequence);
+    }
+
+    private void HeapPush(PendingAction item)
+    {
+        var i = pendingCount++;
+        while (i > 0)
+        {
+            var parent = (i - 1) / 2;
+            if (!item.Before(pending[parent])) break;
+            pending[i] = pending[parent];
+            i = parent;
+        }
+        pending[i] = item;
+    }
+
+    private PendingAction HeapPop()
+    {
+        var top = pending[0];
+        var last = pending[--pendingCount];
+        var i = 0;
+        while (true)
+        {
+            var child = 2 * i + 1;
+            if (child >= pendingCount) break;
+            if (child + 1 < pendingCount && pending[child + 1].Before(pending[child])) child++;
+            if (!pending[child].Before(last)) break;
+            pending[i] = pending[child];
+            i = child;
+        }
+        pending[i] = last;
+        return top;
+    }
+
+    private void RunBeforeCompile()
+    {
+        ThrowIfDisposed();
+        if (compiledOnce) return;
+        compiledOnce = true;
+        BeforeCompile?.Invoke(this);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(csound == 0, this);
+
+    [UnmanagedCallersOnly]
+    private static void OnMessage(nint cs, int attr, byte* text)
+    {
+        try
+        {
+            var host = csoundGetHostData(cs);
+            if (host == 0 || GCHandle.FromIntPtr(host).Target is not Engine engine) return;
+            var kind = (attr & CSOUNDMSG_TYPE_MASK) switch
+            {
+                CSOUNDMSG_ERROR => MessageKind.Error,
+                CSOUNDMSG_WARNING => MessageKind.Warning,
+                _ => MessageKind.Info,
+            };
+            engine.Messages.Write(kind, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
+        }
+        catch
+        {
+            // Nothing may cross back into C; a lost message is the lesser harm.
+        }
+    }
+
+    /// <summary>Destroys the Csound instance. Only once the performing thread has stopped calling <see cref="Process"/>.</summary>
+    public void Dispose()
+    {
+        if (csound == 0) return;
+        csoundDestroy(csound);
+        csound = 0;
+        if (self.IsAllocated) self.Free();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CsPyLive.Csound.Interop;
+
+/// <summary>
+/// The raw libcsound 6 C API (csound.h), names kept so the header can be grepped. MYFLT is <c>double</c> in
+/// libcsound64. C <c>long</c> is <see cref="CLong"/> (32-bit on Windows). Every function that takes the API lock
+/// (score events, compile, kill) must be called from the performing thread between k-cycles, or it waits for one.
+/// </summary>
+internal static unsafe partial class Csound
+{
+    internal const int CSOUNDINIT_NO_SIGNAL_HANDLER = 1;
+    internal const int CSOUNDINIT_NO_ATEXIT = 2;
+
+    // csound.h controlChannelType
+    internal const int CSOUND_CONTROL_CHANNEL = 1;
+    internal const int CSOUND_AUDIO_CHANNEL = 2;
+    internal const int CSOUND_STRING_CHANNEL = 3;
+    internal const int CSOUND_INPUT_CHANNEL = 16;
+    internal const int CSOUND_OUTPUT_CHANNEL = 32;
+
+    // csound.h message attributes (CSOUNDMSG_*)
+    internal const int CSOUNDMSG_TYPE_MASK = 0x7000;
+    internal const int CSOUNDMSG_ERROR = 0x1000;
+    internal const int CSOUNDMSG_WARNING = 0x4000;
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundInitialize")]
+    internal static partial int csoundInitialize(int flags);
+
+    /// <summary>CSOUND *csoundCreate(void *hostData)</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCreate")]
+    internal static partial nint csoundCreate(nint hostData);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundDestroy")]
+    internal static partial void csoundDestroy(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetVersion")]
+    internal static partial int csoundGetVersion();
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetOption", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundSetOption(nint csound, string option);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileOrc", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundCompileOrc(nint csound, string orc);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileCsd", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundCompileCsd(nint csound, string path);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileCsdText", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundCompileCsdText(nint csound, string text);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundReadScore", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundReadScore(nint csound, string score);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundStart")]
+    internal static partial int csoundStart(nint csound);
+
+    /// <summary>Performs one k-cycle. Returns 0 while running, nonzero at score end or on error.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundPerformKsmps")]
+    internal static partial int csoundPerformKsmps(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCleanup")]
+    internal static partial int csoundCleanup(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundReset")]
+    internal static partial void csoundReset(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetHostImplementedAudioIO")]
+    internal static partial void csoundSetHostImplementedAudioIO(nint csound, int state, int bufSize);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetHostImplementedMIDIIO")]
+    internal static partial void csoundSetHostImplementedMIDIIO(nint csound, int state);
+
+    /// <summary>MYFLT *csoundGetSpout(CSOUND *): ksmps x nchnls interleaved doubles, valid until reset.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetSpout")]
+    internal static partial double* csoundGetSpout(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetSpin")]
+    internal static partial double* csoundGetSpin(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetSr")]
+    internal static partial double csoundGetSr(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetKsmps")]
+    internal static partial uint csoundGetKsmps(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetNchnls")]
+    internal static partial uint csoundGetNchnls(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetNchnlsInput")]
+    internal static partial uint csoundGetNchnlsInput(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGet0dBFS")]
+    internal static partial double csoundGet0dBFS(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetCurrentTimeSamples")]
+    internal static partial long csoundGetCurrentTimeSamples(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetHostData")]
+    internal static partial nint csoundGetHostData(nint csound);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetMessageLevel")]
+    internal static partial void csoundSetMessageLevel(nint csound, int level);
+
+    /// <summary>void csoundSetMessageStringCallback(CSOUND*, void (*)(CSOUND*, int attr, const char *str))</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetMessageStringCallback")]
+    internal static partial void csoundSetMessageStringCallback(
+        nint csound, delegate* unmanaged<nint, int, byte*, void> callback);
+
+    /// <summary>int csoundGetChannelPtr(CSOUND*, MYFLT **p, const char *name, int type); 0 on success.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetChannelPtr", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundGetChannelPtr(nint csound, double** p, string name, int type);
+
+    /// <summary>int csoundScoreEvent(CSOUND*, char type, const MYFLT *pFields, long numFields). Takes the API lock.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundScoreEvent")]
+    internal static partial int csoundScoreEvent(nint csound, byte type, double* pFields, CLong numFields);
+
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundInputMessage", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void csoundInputMessage(nint csound, string message);
+
+    /// <summary>int csoundKillInstance(CSOUND*, MYFLT instr, char *instrName, int mode, int allow_release)</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundKillInstance")]
+    internal static partial int csoundKillInstance(nint csound, double instr, byte* instrName, int mode, int allowRelease);
+
+    /// <summary>
+    /// int csoundAppendOpcode(CSOUND*, const char *opname, int dsblksiz, int flags, int thread,
+    /// const char *outypes, const char *intypes, int (*iopadr)(CSOUND*, void*), kopadr, aopadr)
+    /// </summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundAppendOpcode", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundAppendOpcode(nint csound, string name, int dsblksiz, int flags, int thread,
+        string outypes, string intypes, delegate* unmanaged<nint, nint, int> iopadr,
+        delegate* unmanaged<nint, nint, int> kopadr, delegate* unmanaged<nint, nint, int> aopadr);
+}
