@@ -102,7 +102,9 @@ public sealed unsafe class Engine : IDisposable
     public void CompileCsd(string path)
     {
         if (!File.Exists(path)) throw new CsoundException($"no such file: {path}");
-        CompileCsdText(File.ReadAllText(path), path);
+        RunBeforeCompile();
+        if (csoundCompileCsd(csound, path) != 0)
+            throw new CsoundException($"{path}: Csound could not compile it (its messages above say where)");
     }
 
     /// <summary>Compiles CSD text. <paramref name="origin"/> names it in error messages.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CsPyLive.Realtime;
@@ -102,10 +101,11 @@ public sealed class BoundedQueue<T> where T : unmanaged
             }
         }
     }
+}
 
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
-    private struct PaddedCounter
-    {
-        [FieldOffset(64)] public long Value;
-    }
+/// <summary>A counter alone on its cache line (128 bytes covers adjacent-line prefetch), against false sharing.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+internal struct PaddedCounter
+{
+    [FieldOffset(64)] public long Value;
 }

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CsPyLive.Audio.Offline;
+using CsPyLive.Csound;
+using CsPyLive.Live;
+
+namespace CsPyLive.Cli;
+
+/// <summary><c>cspylive render</c>: a patch to a WAV file, offline, as fast as the machine goes.</summary>
+internal static class RenderCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("patch") { Description = "a .csd file or a patch folder" };
+        var output = new Option<string>("--output", "-o") { Description = "the WAV file to write", Required = true };
+        var duration = new Option<double?>("--duration", "-d") { Description = "seconds to render (default: until the score ends)" };
+        var format = new Option<SampleFormat>("--format") { Description = "sample format", DefaultValueFactory = _ => SampleFormat.Float32 };
+        format.AcceptOnlyFromAmong("float32", "pcm24", "pcm16");
+        var command = new Command("render", "Render a patch offline to a WAV file (the same samples `csound -f -o` writes).")
+        {
+            input, output, duration, format,
+        };
+        command.SetAction(result => Run(
+            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(duration), result.GetValue(format)));
+        return command;
+    }
+
+    private static int Run(string input, string output, double? duration, SampleFormat format)
+    {
+        if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
+        PatchSource patch;
+        try { patch = PatchSource.Resolve(input); }
+        catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
+
+        var outputPath = Path.GetFullPath(output);
+        Engine? engine = null;
+        try
+        {
+            Directory.SetCurrentDirectory(patch.Directory);
+            engine = new Engine();
+            Session.Start(engine, patch);
+            engine.Messages.Drain(ConsoleLog.Print);
+            var watch = Stopwatch.StartNew();
+            long frames;
+            using (var writer = new WavWriter(outputPath, (int)engine.SampleRate, engine.OutputChannels, format))
+            {
+                var renderer = new OfflineRenderer(engine, writer) { AfterBlock = () => engine.Messages.Drain(ConsoleLog.Print) };
+                frames = renderer.Render(duration is { } s ? (long)Math.Round(s * engine.SampleRate) : null);
+            }
+            engine.Messages.Drain(ConsoleLog.Print, flush: true);
+            Console.Error.WriteLine(
+                $"cspylive: wrote {outputPath} ({frames / engine.SampleRate:0.###} s, {engine.OutputChannels} ch, " +
+                $"{engine.SampleRate:0} Hz, {format.ToString().ToLowerInvariant()}) in {watch.Elapsed.TotalSeconds:0.###} s");
+            return 0;
+        }
+        catch (Exception e) when (e is CsoundException or IOException or UnauthorizedAccessException or DllNotFoundException)
+        {
+            engine?.Messages.Drain(ConsoleLog.Print, flush: true);
+            ConsoleLog.Fail(e.Message);
+            return 1;
+        }
+        finally
+        {
+            engine?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+
+namespace CsPyLive.Audio.Offline;
+
+/// <summary>
+/// Writes a RIFF/WAVE file of normalised float samples, interleaved, in one of <see cref="SampleFormat"/>.
+/// Not real-time safe (it does I/O): the offline renderer calls it directly; a live recorder calls it from a
+/// writer thread. Sizes in the header are patched on <see cref="Dispose"/>; files over 4 GiB are refused.
+/// </summary>
+public sealed class WavWriter : IDisposable
+{
+    private const ushort WaveFormatPcm = 1;
+    private const ushort WaveFormatIeeeFloat = 3;
+    private readonly Stream stream;
+    private readonly int channels;
+    private readonly int bytesPerSample;
+    private readonly SampleFormat format;
+    private readonly long dataSizeOffset;
+    private readonly long riffSizeOffset = 4;
+    private readonly long factOffset = -1;
+    private byte[] scratch = new byte[16384];
+    private long dataBytes;
+
+    public WavWriter(string path, int sampleRate, int channels, SampleFormat format)
+        : this(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), sampleRate, channels, format)
+    {
+    }
+
+    public WavWriter(Stream stream, int sampleRate, int channels, SampleFormat format)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
+        this.stream = stream;
+        this.channels = channels;
+        this.format = format;
+        bytesPerSample = format switch { SampleFormat.Float32 => 4, SampleFormat.Pcm24 => 3, _ => 2 };
+        var isFloat = format == SampleFormat.Float32;
+
+        var header = new List<byte>(64);
+        void Ascii(string s) { foreach (var c in s) header.Add((byte)c); }
+        void U32(uint v) { Span<byte> b = stackalloc byte[4]; BinaryPrimitives.WriteUInt32LittleEndian(b, v); header.AddRange(b); }
+        void U16(ushort v) { Span<byte> b = stackalloc byte[2]; BinaryPrimitives.WriteUInt16LittleEndian(b, v); header.AddRange(b); }
+
+        Ascii("RIFF"); U32(0); Ascii("WAVE");
+        Ascii("fmt "); U32(isFloat ? 18u : 16u);
+        U16(isFloat ? WaveFormatIeeeFloat : WaveFormatPcm);
+        U16((ushort)channels);
+        U32((uint)sampleRate);
+        U32((uint)(sampleRate * channels * bytesPerSample));
+        U16((ushort)(channels * bytesPerSample));
+        U16((ushort)(bytesPerSample * 8));
+        if (isFloat)
+        {
+            U16(0); // cbSize: non-PCM formats carry it, and a fact chunk follows
+            Ascii("fact");
+            U32(4);
+            factOffset = header.Count;
+            U32(0);
+        }
+        Ascii("data");
+        dataSizeOffset = header.Count;
+        U32(0);
+        stream.Write(header.ToArray());
+    }
+
+    public long FramesWritten => dataBytes / (bytesPerSample * channels);
+
+    /// <summary>Appends interleaved samples (a multiple of the channel count), normalised to ±1 full scale.</summary>
+    public void Write(ReadOnlySpan<float> interleaved)
+    {
+        if (interleaved.Length % channels != 0)
+            throw new ArgumentException("a whole number of frames is needed", nameof(interleaved));
+        var bytes = interleaved.Length * bytesPerSample;
+        if (dataBytes + bytes > uint.MaxValue - 64) throw new IOException("WAV files are limited to 4 GiB");
+        if (scratch.Length < bytes) scratch = new byte[bytes];
+        var dst = scratch.AsSpan(0, bytes);
+        switch (format)
+        {
+            case SampleFormat.Float32:
+                for (var i = 0; i < interleaved.Length; i++)
+                    BinaryPrimitives.WriteSingleLittleEndian(dst[(i * 4)..], interleaved[i]);
+                break;
+            case SampleFormat.Pcm24:
+                for (var i = 0; i < interleaved.Length; i++)
+                {
+                    var v = ToInt(interleaved[i], 0x7FFFFF);
+                    dst[i * 3] = (byte)v;
+                    dst[i * 3 + 1] = (byte)(v >> 8);
+                    dst[i * 3 + 2] = (byte)(v >> 16);
+                }
+                break;
+            case SampleFormat.Pcm16:
+                for (var i = 0; i < interleaved.Length; i++)
+                    BinaryPrimitives.WriteInt16LittleEndian(dst[(i * 2)..], (short)ToInt(interleaved[i], 0x7FFF));
+                break;
+        }
+        stream.Write(dst);
+        dataBytes += bytes;
+    }
+
+    /// <summary>
+    /// Scales to integer full scale as <c>csound -s</c>/<c>-3</c> does through libsndfile 1.2 (times 2^(bits-1),
+    /// rounded down), clipping at the rails. Matches csound's files within one LSB (csound scales the double).
+    /// </summary>
+    private static int ToInt(float sample, int fullScale)
+    {
+        var scaled = Math.Floor((double)sample * (fullScale + 1.0));
+        if (scaled >= fullScale) return fullScale;
+        if (scaled <= -fullScale - 1) return -fullScale - 1;
+        return (int)scaled;
+    }
+
+    public void Dispose()
+    {
+        if (dataBytes % 2 == 1) stream.WriteByte(0); // RIFF chunks are word-aligned
+        if (stream.CanSeek)
+        {
+            Span<byte> b = stackalloc byte[4];
+            stream.Position = dataSizeOffset;
+            BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)dataBytes);
+            stream.Write(b);
+            if (factOffset >= 0)
+            {
+                stream.Position = factOffset;
+                BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)FramesWritten);
+                stream.Write(b);
+            }
+            stream.Position = riffSizeOffset;
+            BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)(stream.Length - 8));
+            stream.Write(b);
+        }
+        stream.Dispose();
+    }
+}
