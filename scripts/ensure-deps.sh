@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what CsPyLive needs on Debian/Ubuntu, once; on other systems says what to install.
+# Usage: scripts/ensure-deps.sh [--for-tests]
+set -euo pipefail
+
+runtime_pkgs=(libcsound64-6.0 libpython3.11 python3 jackd2)
+# The tests compare against the real csound CLI and Csound's stock Python opcodes (csound-plugins), compile a C
+# probe against the headers, and use liblo's oscsend/oscdump as independent OSC peers.
+test_pkgs=(csound csound-plugins libcsound64-dev gcc libc6-dev liblo-tools python3-numpy)
+
+want=("${runtime_pkgs[@]}")
+if [[ "${1:-}" == "--for-tests" ]]; then want+=("${test_pkgs[@]}"); fi
+# The reference tools are cheap and make a first `play` more useful too (csound for comparisons, oscsend for tablets).
+want+=(csound csound-plugins liblo-tools)
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null; then
+    cat >&2 <<MSG
+cspylive: this system has no apt-get. Please install, with your package manager:
+  Csound 6.18 (libcsound64), Python 3.11 (libpython3.11), JACK2 (jackd2), and for the tests: csound,
+  csound-plugins, the Csound headers, a C compiler, liblo-tools.
+  macOS: brew install csound python@3.11 jack liblo    Windows: the Csound 6 installer, Python 3.11, JACK2.
+MSG
+    exit 1
+  fi
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "cspylive: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "cspylive: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # jackd2 asks about real-time priority: answer yes without a prompt.
+  echo "jackd2 jackd/tweak_rt_limits boolean true" | $sudo debconf-set-selections 2>/dev/null || true
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if ! command -v dotnet >/dev/null || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  cat >&2 <<MSG
+cspylive: the .NET 10 SDK is needed to build (it is not in Debian's own archive).
+  Install it from Microsoft's package feed (https://learn.microsoft.com/dotnet/core/install/linux-debian),
+  e.g. apt-get install dotnet-sdk-10.0 once that feed is configured, or use the dotnet-install script.
+MSG
+  exit 1
+fi

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit and integration: the csound CLI, Csound's stock Python opcodes, a headless jackd,
+# oscsend/oscdump) after installing what it needs. Ends with one line "tests: N passed, N failed, N skipped".
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/ensure-deps.sh --for-tests
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test CsPyLive.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# dotnet test prints one summary line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, ..."
+read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
+    for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
+    for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i+1); if ($i == "Passed") p += $(i+1); if ($i == "Skipped") s += $(i+1) }
+  } END { print p + 0, f + 0, s + 0 }' "$log")
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [[ $status -eq 0 && $passed -eq 0 ]]; then echo "no test ran" >&2; exit 1; fi
+exit "$status"

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using CsPyLive.Audio;
+using CsPyLive.Audio.Null;
+using CsPyLive.Audio.Offline;
+using CsPyLive.Csound;
+using CsPyLive.Live;
+
+namespace CsPyLive.Cli;
+
+/// <summary><c>cspylive play</c>: performs a patch in real time on an audio backend.</summary>
+internal static class PlayCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("patch") { Description = "a .csd file or a patch folder" };
+        var audio = new Option<string>("--audio") { Description = "audio backend: auto, null (a real-time clock, no device) or jack", DefaultValueFactory = _ => "auto" };
+        audio.AcceptOnlyFromAmong("auto", "null", "jack");
+        var duration = new Option<double?>("--duration", "-d") { Description = "stop cleanly after this many seconds of audio" };
+        var record = new Option<string?>("--record") { Description = "write what the engine produced to this WAV file" };
+        var stats = new Option<string?>("--stats") { Description = "write measurements as JSON here when the run ends" };
+        var period = new Option<int>("--period") { Description = "frames per audio period (null backend)", DefaultValueFactory = _ => 256 };
+        var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
+        var command = new Command("play", "Play a patch in real time.") { input, audio, duration, record, stats, period, noTui };
+        command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
+            r.GetValue(stats), r.GetValue(period)));
+        return command;
+    }
+
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period)
+    {
+        if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
+        if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
+        if (audio == "jack")
+        {
+            ConsoleLog.Fail("the JACK backend is not available in this build yet; use --audio null (a real-time clock) with --record");
+            return 2;
+        }
+        PatchSource patch;
+        try { patch = PatchSource.Resolve(input); }
+        catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
+
+        record = record is null ? null : Path.GetFullPath(record);
+        statsPath = statsPath is null ? null : Path.GetFullPath(statsPath);
+        if (audio == "auto" && record is null)
+        {
+            // No sound device is driven yet: keep what was played, so a first run does something one can hear.
+            var dir = Path.GetFullPath("recordings");
+            Directory.CreateDirectory(dir);
+            record = Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Engine? engine = null;
+        try
+        {
+            Directory.SetCurrentDirectory(patch.Directory);
+            engine = new Engine();
+            Session.Start(engine, patch);
+            engine.Messages.Drain(ConsoleLog.Print);
+            using IAudioBackend backend = new NullAudioBackend((int)engine.SampleRate, period, engine.OutputChannels, engine.InputChannels);
+            using var recorder = record is null ? null : new Recorder(record, (int)engine.SampleRate, engine.OutputChannels,
+                SampleFormat.Float32, duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
+            Console.Error.WriteLine($"cspylive: playing {patch.CsdPath} on the {backend.Name} backend " +
+                $"({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, ksmps {engine.Ksmps})" +
+                (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
+            var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
+            var stats = host.Run(duration, cancel.Token);
+            Console.Error.WriteLine($"cspylive: played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, " +
+                $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
+            if (statsPath is not null) stats.WriteJson(statsPath);
+            return 0;
+        }
+        catch (Exception e) when (e is CsoundException or IOException or UnauthorizedAccessException or DllNotFoundException)
+        {
+            engine?.Messages.Drain(ConsoleLog.Print, flush: true);
+            ConsoleLog.Fail(e.Message);
+            return 1;
+        }
+        finally
+        {
+            engine?.Dispose();
+        }
+    }
+}

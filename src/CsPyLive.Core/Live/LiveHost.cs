@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using CsPyLive.Audio;
+using CsPyLive.Csound;
+using CsPyLive.Realtime;
+
+namespace CsPyLive.Live;
+
+/// <summary>
+/// Runs a started <see cref="Engine"/> inside an <see cref="IAudioBackend"/>'s callback: the engine performs on the
+/// backend's audio thread, one call per period, with no buffering in between. The thread that calls
+/// <see cref="Run"/> is the control thread: it prints messages, writes the recording, and decides when to stop.
+/// </summary>
+public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? recorder, Action<MessageKind, string> log)
+{
+    private readonly DurationHistogram callbackTimes = new();
+    private long framesPlayed;
+    private volatile bool scoreEnded;
+
+    /// <summary>Reloads reported so far (hot reload adds to it; control thread only).</summary>
+    public List<ReloadRecord> Reloads { get; } = [];
+
+    /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
+    public Action? OnControlTick { get; set; }
+
+    public double SecondsPlayed => Interlocked.Read(ref framesPlayed) / (double)backend.SampleRate;
+
+    /// <summary>
+    /// Plays until <paramref name="duration"/> seconds of audio have been produced, the score ends, or
+    /// <paramref name="cancel"/> fires. Returns what was measured.
+    /// </summary>
+    public LiveStats Run(double? duration, CancellationToken cancel)
+    {
+        var gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+        var limit = duration is { } d ? (long)Math.Round(d * backend.SampleRate) : long.MaxValue;
+        backend.Start(OnAudio);
+        try
+        {
+            while (!cancel.IsCancellationRequested && !scoreEnded && Interlocked.Read(ref framesPlayed) < limit)
+            {
+                cancel.WaitHandle.WaitOne(10);
+                engine.Messages.Drain(log);
+                recorder?.Pump();
+                OnControlTick?.Invoke();
+            }
+        }
+        finally
+        {
+            backend.Stop();
+        }
+        engine.Messages.Drain(log, flush: true);
+        recorder?.Pump();
+        var gcAfter = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+        return new LiveStats
+        {
+            Backend = backend.Name,
+            Callbacks = callbackTimes.Count,
+            Xruns = backend.Xruns,
+            Period = backend.PeriodFrames,
+            SampleRate = backend.SampleRate,
+            MaxCallbackMicroseconds = callbackTimes.MaxMicroseconds,
+            P99CallbackMicroseconds = callbackTimes.Percentile(0.99),
+            P50CallbackMicroseconds = callbackTimes.Percentile(0.50),
+            Reloads = Reloads.ToArray(),
+            GcCollections = gcAfter - gcBefore,
+            SecondsPlayed = SecondsPlayed,
+            MessagesDropped = engine.Messages.Dropped,
+            ActionsDropped = engine.DroppedActions,
+        };
+    }
+
+    private void OnAudio(in AudioBuffers buffers)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
+        recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
+        Interlocked.Add(ref framesPlayed, buffers.Frames);
+        if (produced < buffers.Frames) scoreEnded = true;
+        callbackTimes.Record(Stopwatch.GetElapsedTime(start).Ticks / 10.0);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace CsPyLive.Live;
+
+/// <summary>One hot reload as the stats file reports it.</summary>
+public sealed record ReloadRecord(string File, bool Ok, string? Error, double StallMicroseconds, double SaveToLiveMilliseconds, double AtSeconds);
+
+/// <summary>What a live run measured, written by <c>--stats</c> as JSON when the run ends.</summary>
+public sealed record LiveStats
+{
+    public long Callbacks { get; init; }
+    public long Xruns { get; init; }
+    public int Period { get; init; }
+    public int SampleRate { get; init; }
+    public double MaxCallbackMicroseconds { get; init; }
+    public double P99CallbackMicroseconds { get; init; }
+    public double P50CallbackMicroseconds { get; init; }
+    public IReadOnlyList<ReloadRecord> Reloads { get; init; } = [];
+    public long OscReceived { get; init; }
+    public long OscDropped { get; init; }
+    public long MidiReceived { get; init; }
+    public long GcCollections { get; init; }
+    public double SecondsPlayed { get; init; }
+    public string Backend { get; init; } = "";
+    public long MessagesDropped { get; init; }
+    public long ActionsDropped { get; init; }
+
+    public void WriteJson(string path)
+    {
+        using var stream = File.Create(path);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("backend", Backend);
+        w.WriteNumber("callbacks", Callbacks);
+        w.WriteNumber("xruns", Xruns);
+        w.WriteNumber("period", Period);
+        w.WriteNumber("sample_rate", SampleRate);
+        w.WriteNumber("seconds_played", Math.Round(SecondsPlayed, 3));
+        w.WriteNumber("max_callback_us", MaxCallbackMicroseconds);
+        w.WriteNumber("p99_callback_us", P99CallbackMicroseconds);
+        w.WriteNumber("p50_callback_us", P50CallbackMicroseconds);
+        w.WriteStartArray("reloads");
+        foreach (var r in Reloads)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", r.File);
+            w.WriteBoolean("ok", r.Ok);
+            if (r.Error is null) w.WriteNull("error"); else w.WriteString("error", r.Error);
+            w.WriteNumber("stall_us", Math.Round(r.StallMicroseconds, 1));
+            w.WriteNumber("save_to_live_ms", Math.Round(r.SaveToLiveMilliseconds, 2));
+            w.WriteNumber("at_s", Math.Round(r.AtSeconds, 3));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("osc_received", OscReceived);
+        w.WriteNumber("osc_dropped", OscDropped);
+        w.WriteNumber("midi_received", MidiReceived);
+        w.WriteNumber("gc_collections", GcCollections);
+        w.WriteNumber("messages_dropped", MessagesDropped);
+        w.WriteNumber("actions_dropped", ActionsDropped);
+        w.WriteEndObject();
+    }
+}

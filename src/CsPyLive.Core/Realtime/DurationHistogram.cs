@@ -1,0 +1,42 @@
+namespace CsPyLive.Realtime;
+
+/// <summary>
+/// Callback durations in microseconds, recorded by the audio thread without allocating (one counter per bucket:
+/// 1 us steps to 1 ms, then 10 us steps to 100 ms), read by control threads for percentiles.
+/// </summary>
+public sealed class DurationHistogram
+{
+    private const int FineBuckets = 1000;      // 0..999 us, 1 us each
+    private const int CoarseBuckets = 9900;    // 1 ms..100 ms, 10 us each
+    private readonly long[] counts = new long[FineBuckets + CoarseBuckets + 1];
+    private long max;
+    private long total;
+
+    public long Count => Interlocked.Read(ref total);
+    public double MaxMicroseconds => Interlocked.Read(ref max);
+
+    /// <summary>Records one duration; audio thread only (single writer).</summary>
+    public void Record(double microseconds)
+    {
+        var us = (long)Math.Max(0, microseconds);
+        var bucket = us < FineBuckets ? us : Math.Min(FineBuckets + (us - FineBuckets) / 10, counts.Length - 1);
+        Volatile.Write(ref counts[bucket], counts[bucket] + 1);
+        if (us > max) Volatile.Write(ref max, us);
+        Volatile.Write(ref total, total + 1);
+    }
+
+    /// <summary>The duration below which <paramref name="fraction"/> of the recorded ones fall (upper bucket edge).</summary>
+    public double Percentile(double fraction)
+    {
+        var n = Count;
+        if (n == 0) return 0;
+        var target = (long)Math.Ceiling(fraction * n);
+        long seen = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            seen += Volatile.Read(ref counts[i]);
+            if (seen >= target) return i < FineBuckets ? i + 1 : FineBuckets + (i - FineBuckets + 1) * 10;
+        }
+        return MaxMicroseconds;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Live;
+
+/// <summary>`cspylive play --audio null`: real-time paced, records what the engine produced, writes stats.</summary>
+public sealed class PlayNullBackendTests
+{
+    [Fact]
+    public void Plays_in_real_time_records_exactly_the_duration_and_writes_stats()
+    {
+        using var dir = new TempDir();
+        var watch = Stopwatch.StartNew();
+        var result = ProcessRunner.CsPyLive("play", Path.Combine(TestData.RepoRoot, "patches", "hello"), "--audio", "null",
+            "--duration", "1.5", "--record", dir.File("out.wav"), "--stats", dir.File("stats.json"), "--no-tui");
+        watch.Stop();
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(watch.Elapsed.TotalSeconds >= 1.5, $"a real-time clock cannot play 1.5 s in {watch.Elapsed.TotalSeconds:0.00} s");
+
+        var wav = WavFile.Read(dir.File("out.wav"));
+        Assert.Equal(72000, wav.Frames); // 1.5 s at the patch's 48 kHz
+        Assert.True(wav.Peak > 0.05);
+
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        var root = stats.RootElement;
+        foreach (var key in new[] { "callbacks", "xruns", "period", "sample_rate", "max_callback_us", "p99_callback_us",
+                     "reloads", "osc_received", "osc_dropped", "midi_received", "gc_collections" })
+            Assert.True(root.TryGetProperty(key, out _), $"stats lack {key}");
+        Assert.Equal(48000, root.GetProperty("sample_rate").GetInt32());
+        Assert.Equal(256, root.GetProperty("period").GetInt32());
+        // The control thread checks the clock every 10 ms: a few more periods may run before it stops the backend.
+        Assert.InRange(root.GetProperty("callbacks").GetInt64(), 72000 / 256, 72000 / 256 + 40);
+        Assert.True(root.GetProperty("p99_callback_us").GetDouble() <= root.GetProperty("max_callback_us").GetDouble());
+    }
+
+    [Fact]
+    public void The_jack_backend_is_refused_clearly_while_it_does_not_exist()
+    {
+        var result = ProcessRunner.CsPyLive("play", Path.Combine(TestData.RepoRoot, "patches", "hello"), "--audio", "jack", "--duration", "0.1");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("JACK", result.StdErr);
+    }
+}
