@@ -17,8 +17,16 @@ internal sealed class PyRun : IDisposable
     {
         Engine.BeforeCompile += PythonOpcodes.Register;
         Engine.SetOption("-n");
-        Engine.CompileCsdText(csd);
-        if (start) Engine.Start();
+        try
+        {
+            Engine.CompileCsdText(csd);
+            if (start) Engine.Start();
+        }
+        catch (CsoundException e)
+        {
+            Drain();
+            throw new CsoundException(e.Message + "\n" + AllText);
+        }
     }
 
     /// <summary>Performs k-cycles until the score ends (or the limit), then drains the log.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using CsPyLive.Csound;
+using CsPyLive.Csound.Interop;
 using CsPyLive.Python.CPython;
 using static CsPyLive.Csound.Interop.Csound;
 
@@ -51,10 +52,8 @@ public static unsafe class PythonOpcodes
                 var k = new string('k', n);
                 var i = new string('i', n);
                 // 'z' needs at least one argument, so each k form also gets a no-argument entry.
-                Append(cs, name, size, 3, k, "Sz", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
-                Append(cs, name, size, 3, k, "S", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
-                Append(cs, name + "t", size, 3, k, "kSz", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
-                Append(cs, name + "t", size, 3, k, "kS", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
+                Append(cs, name, size, 3, k, "SM", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
+                Append(cs, name + "t", size, 3, k, "kSM", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
                 Append(cs, name + "i", size, 1, i, "Sm", &OpcodeInit.Init, null);
             }
             Append(cs, prefix + "calln", size, 3, "", "Siz", &OpcodeInit.Init, &PyCallOpcodes.CallPerf);
@@ -65,9 +64,23 @@ public static unsafe class PythonOpcodes
     private static void Append(nint cs, string name, int size, int thread, string outTypes, string inTypes,
         delegate* unmanaged<nint, nint, int> init, delegate* unmanaged<nint, nint, int> perf)
     {
-        if (csoundAppendOpcode(cs, name, size, 0, thread, outTypes, inTypes, init, perf, null) != 0)
+        // csoundAppendOpcode keeps the string pointers it is given (it does not copy them): they must live as long as
+        // the Csound instance, so they are allocated once per process and never freed. The marshalling overload in
+        // Interop/Csound.cs frees its temporary copies after the call, which left the names dangling.
+        var append = (delegate* unmanaged<nint, byte*, int, int, int, byte*, byte*,
+            delegate* unmanaged<nint, nint, int>, delegate* unmanaged<nint, nint, int>, delegate* unmanaged<nint, nint, int>, int>)
+            AppendOpcodeExport.Value;
+        if (append(cs, Permanent(name), size, 0, thread, Permanent(outTypes), Permanent(inTypes), init, perf, null) != 0)
             throw new CsoundException($"Csound refused to register the opcode {name}");
     }
+
+    private static readonly Lazy<nint> AppendOpcodeExport =
+        new(() => NativeLibrary.GetExport(CsoundLibrary.Load(), "csoundAppendOpcode"));
+
+    private static readonly ConcurrentDictionary<string, nint> PermanentStrings = new(StringComparer.Ordinal);
+
+    private static byte* Permanent(string s) =>
+        (byte*)PermanentStrings.GetOrAdd(s, static text => Marshal.StringToCoTaskMemUTF8(text));
 
     internal static bool HasRunPyinit(nint csound) => PyinitRan.TryGetValue(csound, out var ran) && ran;
 
