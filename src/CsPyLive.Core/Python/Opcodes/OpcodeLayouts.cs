@@ -56,13 +56,18 @@ internal static unsafe class CsoundFunctions
     internal static byte* GetOpcodeName(nint csound, nint p) =>
         ((delegate* unmanaged<nint, byte*>)Fn(csound, CsoundLayout.CsoundGetOpcodeName))(p);
 
-    /// <summary>Finds a file the way Csound does (cwd, then the CSD's search paths); null if not found.</summary>
+    /// <summary>
+    /// Finds a file the way Csound does: as given (absolute, or relative to the working directory), then in the
+    /// directories of INCDIR and SSDIR (set e.g. with <c>--env:INCDIR+=/patch/dir</c>); null if not found.
+    /// </summary>
     internal static string? FindInputFile(nint csound, string name)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+        var env = "INCDIR;SSDIR\0"u8;
         byte* found;
         fixed (byte* n = bytes)
-            found = ((delegate* unmanaged<nint, byte*, byte*, byte*>)Fn(csound, CsoundLayout.CsoundFindInputFile))(csound, n, null);
+        fixed (byte* e = env)
+            found = ((delegate* unmanaged<nint, byte*, byte*, byte*>)Fn(csound, CsoundLayout.CsoundFindInputFile))(csound, n, e);
         if (found == null) return null;
         var path = Marshal.PtrToStringUTF8((nint)found);
         ((delegate* unmanaged<nint, void*, void>)Fn(csound, CsoundLayout.CsoundFree))(csound, found);
