@@ -1,10 +1,15 @@
 using CsPyLive.Bench;
 
-// End-to-end measurements. Each mode compares ours against a reference side by side, in one run, as ratios, and
-// writes its section of BENCHMARKS.md. Run: dotnet run -c Release --project bench/CsPyLive.Bench -- <mode>
+// End-to-end measurements. Each mode compares ours against a reference side by side, in one run, as ratios.
+// Run: dotnet run -c Release --project bench/CsPyLive.Bench -- <mode> [options]
+//   render [seconds=300] [rounds=5]      cspylive render vs csound -f -o (writes its BENCHMARKS.md section)
+//   pycall [seconds=20] [--rss-calls N]  ours vs stock libpy.so per pycall1
+//   gil [seconds=5]                      how long the performing thread waits for the GIL
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
+    ["pycall"] = PyCallBenchmark.Run,
+    ["gil"] = GilWaitBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

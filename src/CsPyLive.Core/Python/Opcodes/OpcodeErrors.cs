@@ -1,0 +1,104 @@
+using System.Buffers.Text;
+using System.Runtime.InteropServices;
+using CsPyLive.Csound;
+using CsPyLive.Python.CPython;
+
+namespace CsPyLive.Python.Opcodes;
+
+/// <summary>
+/// How the opcodes report a Python exception. At perf time: once per distinct error (same exception type and message)
+/// with its traceback, to the engine's log as <see cref="MessageKind.Error"/>; repeats are only counted, and the count
+/// is logged when the error changes or the note ends ("(repeated N times)"). The note goes on, its outputs keep their
+/// last good values. At init time: through Csound's InitError, so the note does not start and Csound's log says why.
+/// GIL held by the caller; no .NET allocation on the perf path (Python allocates the formatted text).
+/// </summary>
+internal static unsafe class OpcodeErrors
+{
+    internal static void ReportPerf(nint csound, nint p, OpcodeState* s)
+    {
+        nint type, value, traceback;
+        PythonRuntime.FetchException(&type, &value, &traceback);
+        var hash = ErrorHash(value);
+        if (s->ErrorType == type && s->ErrorHash == hash && type != 0)
+        {
+            s->Repeats++;
+        }
+        else
+        {
+            FlushRepeats(csound, p, s);
+            s->ErrorType = type; // identity only: exception types live as long as the interpreter in practice
+            s->ErrorHash = hash;
+            var log = LogOf(s);
+            if (log is not null)
+            {
+                WriteHeader(log, csound, p, "Python exception (the note goes on with its last outputs):\n"u8);
+                using var text = value != 0 ? PythonRuntime.FormatException(new(value)) : default;
+                var utf8 = PythonRuntime.Utf8(text);
+                log.Write(MessageKind.Error, utf8.IsEmpty ? "(no exception text)\n"u8 : utf8);
+                if (!utf8.IsEmpty && utf8[^1] != (byte)'\n') log.Write(MessageKind.Error, "\n"u8);
+            }
+        }
+        if (type != 0) PyApi.Py_DecRef(type);
+        if (value != 0) PyApi.Py_DecRef(value);
+        if (traceback != 0) PyApi.Py_DecRef(traceback);
+    }
+
+    /// <summary>Logs "(repeated N times)" for the error last reported, if it repeated. At error change and note end.</summary>
+    internal static void FlushRepeats(nint csound, nint p, OpcodeState* s)
+    {
+        if (s->Repeats == 0) return;
+        var log = LogOf(s);
+        if (log is not null)
+        {
+            WriteHeader(log, csound, p, "the error above (repeated "u8);
+            Span<byte> digits = stackalloc byte[24];
+            Utf8Formatter.TryFormat(s->Repeats, digits, out var n);
+            log.Write(MessageKind.Error, digits[..n]);
+            log.Write(MessageKind.Error, " times)\n"u8);
+        }
+        s->Repeats = 0;
+    }
+
+    /// <summary>Takes the pending exception into Csound's InitError (the note does not start). Returns NOTOK.</summary>
+    internal static int ReportInit(nint csound, nint p)
+    {
+        using var text = PythonRuntime.TakeExceptionText();
+        var utf8 = PythonRuntime.Utf8(text);
+        var message = new byte[utf8.Length + 32];
+        "Python exception:\n"u8.CopyTo(message);
+        utf8.CopyTo(message.AsSpan(18));
+        return CsoundFunctions.InitError(csound, message.AsSpan(0, 18 + utf8.Length).TrimEnd((byte)'\n'));
+    }
+
+    /// <summary>An init error that is not a Python exception (missing pyinit, bad arguments). Returns NOTOK.</summary>
+    internal static int InitFailure(nint csound, string message) =>
+        CsoundFunctions.InitError(csound, System.Text.Encoding.UTF8.GetBytes(message));
+
+    private static nint ErrorHash(nint value)
+    {
+        if (value == 0) return 0;
+        using var str = PyApi.PyObject_Str(new(value));
+        if (str.IsNull)
+        {
+            PyApi.PyErr_Clear();
+            return 0;
+        }
+        var hash = PyApi.PyObject_Hash(str);
+        if (hash == -1) PyApi.PyErr_Clear();
+        return hash;
+    }
+
+    private static MessageLog? LogOf(OpcodeState* s) =>
+        s->HostData == 0 ? null : (GCHandle.FromIntPtr(s->HostData).Target as Engine)?.Messages;
+
+    private static void WriteHeader(MessageLog log, nint csound, nint p, ReadOnlySpan<byte> what)
+    {
+        log.Write(MessageKind.Error, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(CsoundFunctions.GetOpcodeName(csound, p)));
+        log.Write(MessageKind.Error, " (instr "u8);
+        Span<byte> digits = stackalloc byte[8];
+        Utf8Formatter.TryFormat(OpcodeBlock.InstrumentNumber(p), digits, out var n);
+        log.Write(MessageKind.Error, digits[..n]);
+        log.Write(MessageKind.Error, "): "u8);
+        log.Write(MessageKind.Error, what);
+    }
+}
