@@ -4,6 +4,8 @@ using CsPyLive.Audio.Null;
 using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
 using CsPyLive.Live;
+using CsPyLive.Python;
+using CsPyLive.Python.Reload;
 
 namespace CsPyLive.Cli;
 
@@ -20,13 +22,44 @@ internal static class PlayCommand
         var stats = new Option<string?>("--stats") { Description = "write measurements as JSON here when the run ends" };
         var period = new Option<int>("--period") { Description = "frames per audio period (null backend)", DefaultValueFactory = _ => 256 };
         var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
-        var command = new Command("play", "Play a patch in real time.") { input, audio, duration, record, stats, period, noTui };
+        var noRollback = new Option<bool>("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
+        var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
+        {
+            input, audio, duration, record, stats, period, noTui, noRollback,
+        };
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
-            r.GetValue(stats), r.GetValue(period)));
+            r.GetValue(stats), r.GetValue(period), !r.GetValue(noRollback)));
         return command;
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period)
+    /// <summary>Hot reload when the patch uses Python: watches its .py files and what pyexec ran.</summary>
+    private static ReloadService? StartReload(Engine engine, PatchSource patch, bool autoRollback)
+    {
+        var modules = Directory.GetFiles(patch.Directory, "*.py");
+        if (!PythonRuntime.IsInitialized && modules.Length == 0) return null;
+        var service = new ReloadService(engine, ConsoleLog.Print);
+        service.Reloader.AutoRollback = autoRollback;
+        foreach (var m in modules) service.Watch(m);
+        service.Tick();
+        Console.Error.WriteLine($"cspylive: watching {string.Join(", ", service.WatchedFiles.Select(Path.GetFileName))} for saves");
+        return service;
+    }
+
+    /// <summary>Plain-mode commands from standard input: 'rollback' undoes the last reload.</summary>
+    private static void StartCommandReader(Action rollback)
+    {
+        if (Console.IsInputRedirected && Console.In.Peek() == -1) return;
+        new Thread(() =>
+        {
+            string? line;
+            while ((line = Console.In.ReadLine()) is not null)
+            {
+                if (line.Trim() is "rollback" or "r") rollback();
+            }
+        }) { IsBackground = true, Name = "cspylive-commands" }.Start();
+    }
+
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, bool autoRollback)
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
@@ -64,14 +97,30 @@ internal static class PlayCommand
             Console.Error.WriteLine($"cspylive: playing {patch.CsdPath} on the {backend.Name} backend " +
                 $"({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, ksmps {engine.Ksmps})" +
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
+            using var reload = StartReload(engine, patch, autoRollback);
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
+            if (reload is not null)
+            {
+                var rollbackRequested = 0;
+                StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1));
+                host.OnControlTick = () =>
+                {
+                    if (Interlocked.Exchange(ref rollbackRequested, 0) == 1) reload.Reloader.RollBack();
+                    reload.Tick();
+                };
+            }
             var stats = host.Run(duration, cancel.Token);
+            if (reload is not null)
+            {
+                reload.Tick();
+                stats = stats with { Reloads = reload.Reloader.Records.ToArray() };
+            }
             Console.Error.WriteLine($"cspylive: played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, " +
                 $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
             if (statsPath is not null) stats.WriteJson(statsPath);
             return 0;
         }
-        catch (Exception e) when (e is CsoundException or IOException or UnauthorizedAccessException or DllNotFoundException)
+        catch (Exception e) when (e is CsoundException or PythonException or IOException or UnauthorizedAccessException or DllNotFoundException)
         {
             engine?.Messages.Drain(ConsoleLog.Print, flush: true);
             ConsoleLog.Fail(e.Message);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
 using CsPyLive.Live;
+using CsPyLive.Python.Reload;
 
 namespace CsPyLive.Cli;
 
@@ -16,16 +17,22 @@ internal static class RenderCommand
         var duration = new Option<double?>("--duration", "-d") { Description = "seconds to render (default: until the score ends)" };
         var format = new Option<SampleFormat>("--format") { Description = "sample format", DefaultValueFactory = _ => SampleFormat.Float32 };
         format.AcceptOnlyFromAmong("float32", "pcm24", "pcm16");
+        var reloads = new Option<string[]>("--reload")
+        {
+            Description = "SECONDS=FILE.py: at that score time, load FILE.py into Python as a hot reload would (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("render", "Render a patch offline to a WAV file (the same samples `csound -f -o` writes).")
         {
-            input, output, duration, format,
+            input, output, duration, format, reloads,
         };
         command.SetAction(result => Run(
-            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(duration), result.GetValue(format)));
+            result.GetValue(input)!, result.GetValue(output)!, result.GetValue(duration), result.GetValue(format),
+            result.GetValue(reloads) ?? []));
         return command;
     }
 
-    private static int Run(string input, string output, double? duration, SampleFormat format)
+    private static int Run(string input, string output, double? duration, SampleFormat format, string[] reloads)
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         PatchSource patch;
@@ -33,6 +40,19 @@ internal static class RenderCommand
         catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
 
         var outputPath = Path.GetFullPath(output);
+        var scripted = new List<(double At, string File)>();
+        foreach (var r in reloads)
+        {
+            var eq = r.IndexOf('=');
+            if (eq < 1 || !double.TryParse(r[..eq], System.Globalization.CultureInfo.InvariantCulture, out var at) || at < 0)
+            {
+                ConsoleLog.Fail($"--reload {r}: expected SECONDS=FILE.py");
+                return 2;
+            }
+            var file = Path.GetFullPath(r[(eq + 1)..]);
+            if (!File.Exists(file)) { ConsoleLog.Fail($"--reload {r}: no such file {file}"); return 2; }
+            scripted.Add((at, file));
+        }
         Engine? engine = null;
         try
         {
@@ -40,20 +60,27 @@ internal static class RenderCommand
             engine = new Engine();
             Session.Start(engine, patch);
             engine.Messages.Drain(ConsoleLog.Print);
+            using var reload = scripted.Count == 0 ? null : new ReloadService(engine, ConsoleLog.Print);
+            foreach (var (at, file) in scripted) reload!.ScheduleAt((long)Math.Round(at * engine.SampleRate), file);
             var watch = Stopwatch.StartNew();
             long frames;
             using (var writer = new WavWriter(outputPath, (int)engine.SampleRate, engine.OutputChannels, format))
             {
-                var renderer = new OfflineRenderer(engine, writer) { AfterBlock = () => engine.Messages.Drain(ConsoleLog.Print) };
+                var renderer = new OfflineRenderer(engine, writer) { AfterBlock = () =>
+                {
+                    reload?.Tick();
+                    engine.Messages.Drain(ConsoleLog.Print);
+                } };
                 frames = renderer.Render(duration is { } s ? (long)Math.Round(s * engine.SampleRate) : null);
             }
+            reload?.Tick();
             engine.Messages.Drain(ConsoleLog.Print, flush: true);
             Console.Error.WriteLine(
                 $"cspylive: wrote {outputPath} ({frames / engine.SampleRate:0.###} s, {engine.OutputChannels} ch, " +
                 $"{engine.SampleRate:0} Hz, {format.ToString().ToLowerInvariant()}) in {watch.Elapsed.TotalSeconds:0.###} s");
             return 0;
         }
-        catch (Exception e) when (e is CsoundException or IOException or UnauthorizedAccessException or DllNotFoundException)
+        catch (Exception e) when (e is CsoundException or CsPyLive.Python.PythonException or IOException or UnauthorizedAccessException or DllNotFoundException)
         {
             engine?.Messages.Drain(ConsoleLog.Print, flush: true);
             ConsoleLog.Fail(e.Message);

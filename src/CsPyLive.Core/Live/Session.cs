@@ -1,4 +1,5 @@
 using CsPyLive.Csound;
+using CsPyLive.Python.Opcodes;
 
 namespace CsPyLive.Live;
 
@@ -29,6 +30,10 @@ public static class Session
     public static void Start(Engine engine, PatchSource patch, Action<Engine>? beforeStart = null)
     {
         EngineCreated?.Invoke(engine);
+        engine.BeforeCompile += PythonOpcodes.Register;
+        // Files the orchestra names (pyexeci "chain.py", soundfiles) are found next to the .csd, wherever we run.
+        engine.SetOption($"--env:INCDIR+={patch.Directory}");
+        engine.SetOption($"--env:SSDIR+={patch.Directory}");
         engine.CompileCsd(patch.CsdPath);
         foreach (var option in HostOverrides) engine.SetOption(option);
         beforeStart?.Invoke(engine);

@@ -61,6 +61,17 @@ public static unsafe class PythonRuntime
         return f.Pointer;
     }
 
+    /// <summary>The loaded libpython's major and minor version, e.g. (3, 11).</summary>
+    public static (int Major, int Minor) VersionNumbers
+    {
+        get
+        {
+            var parts = Version.Split(' ')[0].Split('.');
+            return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>The loaded libpython's version line, e.g. "3.11.2 (main, ...)".</summary>
     public static string Version
     {

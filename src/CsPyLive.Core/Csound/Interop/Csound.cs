@@ -123,12 +123,6 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundKillInstance")]
     internal static partial int csoundKillInstance(nint csound, double instr, byte* instrName, int mode, int allowRelease);
 
-    /// <summary>
-    /// int csoundAppendOpcode(CSOUND*, const char *opname, int dsblksiz, int flags, int thread,
-    /// const char *outypes, const char *intypes, int (*iopadr)(CSOUND*, void*), kopadr, aopadr)
-    /// </summary>
-    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundAppendOpcode", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int csoundAppendOpcode(nint csound, string name, int dsblksiz, int flags, int thread,
-        string outypes, string intypes, delegate* unmanaged<nint, nint, int> iopadr,
-        delegate* unmanaged<nint, nint, int> kopadr, delegate* unmanaged<nint, nint, int> aopadr);
+    // csoundAppendOpcode is not bound here: Csound keeps the name and type strings it is given without copying them,
+    // so marshalled (freed) strings would dangle. PythonOpcodes calls the export with strings that live forever.
 }

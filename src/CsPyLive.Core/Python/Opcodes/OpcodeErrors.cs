@@ -18,6 +18,7 @@ internal static unsafe class OpcodeErrors
     {
         nint type, value, traceback;
         PythonRuntime.FetchException(&type, &value, &traceback);
+        PythonErrors.Note();
         var hash = ErrorHash(value);
         if (s->ErrorType == type && s->ErrorHash == hash && type != 0)
         {

@@ -122,6 +122,7 @@ internal static unsafe class OpcodeInit
                 try
                 {
                     source = File.ReadAllText(path);
+                    PythonSources.Note(path); // hot reload watches what the orchestra ran
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

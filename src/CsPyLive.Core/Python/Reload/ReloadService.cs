@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using CsPyLive.Csound;
+
+namespace CsPyLive.Python.Reload;
+
+/// <summary>
+/// Hot reload for a live run, put together: watches the patch's Python files, compiles each save in the companion
+/// process (a background task), and hands results to the <see cref="HotReloader"/> from the control thread's
+/// <see cref="Tick"/>. Also serves scripted reloads for deterministic renders (<see cref="ScheduleAt"/>).
+/// </summary>
+public sealed class ReloadService : IDisposable
+{
+    private readonly PythonCompiler compiler;
+    private readonly SourceWatcher watcher = new();
+    private readonly ConcurrentQueue<(CompileResult Result, long SeenAt)> compiled = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public ReloadService(Engine engine, Action<MessageKind, string> log)
+    {
+        PythonRuntime.EnsureInitialized();
+        var (major, minor) = PythonRuntime.VersionNumbers;
+        var python = PythonCompiler.FindExecutable(major, minor)
+            ?? throw new FileNotFoundException($"python{major}.{minor} is needed to compile reloaded code (apt-get install python{major}.{minor})");
+        compiler = new PythonCompiler(python);
+        Reloader = new HotReloader(engine, log);
+        engine.CustomActions = Reloader;
+        loop = Task.Run(CompileSavesAsync);
+    }
+
+    public HotReloader Reloader { get; }
+
+    public IReadOnlyCollection<string> WatchedFiles => watcher.Files;
+
+    /// <summary>Watches a Python file; saves to it are compiled and swapped in. Control thread.</summary>
+    public void Watch(string path) => watcher.Watch(path);
+
+    /// <summary>Compiles <paramref name="path"/> now and swaps it in at the k-cycle holding <paramref name="frame"/>.</summary>
+    public void ScheduleAt(long frame, string path)
+    {
+        var result = compiler.CompileAsync(Path.GetFullPath(path)).GetAwaiter().GetResult();
+        Reloader.Submit(result, System.Diagnostics.Stopwatch.GetTimestamp(), frame);
+    }
+
+    /// <summary>Control thread, every few milliseconds: submit what was compiled, report what was swapped.</summary>
+    public void Tick()
+    {
+        foreach (var path in PythonSources.TakeNew()) watcher.Watch(path);
+        while (compiled.TryDequeue(out var c)) Reloader.Submit(c.Result, c.SeenAt);
+        Reloader.Poll();
+    }
+
+    private async Task CompileSavesAsync()
+    {
+        try
+        {
+            await foreach (var saved in watcher.Saves.ReadAllAsync(stop.Token))
+                compiled.Enqueue((await compiler.CompileAsync(saved.Path, stop.Token), saved.SeenAt));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        watcher.Dispose();
+        try { loop.Wait(1000); } catch (AggregateException) { }
+        compiler.Dispose();
+        Reloader.Dispose();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Python;
+
+/// <summary>
+/// Hot reload as a performer meets it. The orchestra outputs whatever <c>level()</c> in mod.py returns, so the
+/// recording shows which version of the function ran at each moment.
+/// </summary>
+public sealed class HotReloadTests
+{
+    private static float At(WavFile wav, double seconds) => (float)wav.Samples[(int)(seconds * wav.SampleRate) * wav.Channels];
+
+    private static (ProcessResult Result, WavFile Wav) RenderWith(TempDir dir, params string[] reloads)
+    {
+        foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
+        var args = new List<string> { "render", dir.File("piece.csd"), "-o", dir.File("out.wav") };
+        foreach (var r in reloads) args.AddRange(["--reload", r.Replace("DIR", dir.Path)]);
+        var result = ProcessRunner.CsPyLive([.. args]);
+        Assert.True(result.ExitCode == 0, result.Output);
+        return (result, WavFile.Read(dir.File("out.wav")));
+    }
+
+    [Fact]
+    public void A_reload_changes_the_function_at_the_next_k_boundary_and_keeps_state()
+    {
+        using var dir = new TempDir();
+        var (result, wav) = RenderWith(dir, "0.5=DIR/v2.py");
+        Assert.Equal(0.25f, At(wav, 0.49));
+        Assert.Equal(0.5f, At(wav, 0.51));
+        // The swap lands on the k-cycle that holds frame 0.5 s: 24000 is a multiple of ksmps 64.
+        Assert.Equal(0.25f, (float)wav.Samples[24000 - 1]);
+        Assert.Equal(0.5f, (float)wav.Samples[24000]);
+        Assert.Contains("v2.py is live", result.StdErr);
+    }
+
+    [Fact]
+    public void A_syntax_error_changes_nothing_and_names_file_and_line()
+    {
+        using var dir = new TempDir();
+        var (result, wav) = RenderWith(dir, "0.5=DIR/broken.py");
+        Assert.Equal(0.25f, At(wav, 1.0));
+        Assert.Contains("broken.py:1: SyntaxError", result.StdErr);
+        Assert.Contains("previous code keeps running", result.StdErr);
+    }
+
+    [Fact]
+    public void Module_code_that_raises_changes_nothing()
+    {
+        using var dir = new TempDir();
+        // modraise.py defines level() -> 0.9, then raises: the new definition must not take effect.
+        var (result, wav) = RenderWith(dir, "0.5=DIR/modraise.py");
+        Assert.Equal(0.25f, At(wav, 1.0));
+        Assert.Contains("module code fails", result.StdErr);
+        Assert.Contains("modraise.py:3", result.StdErr.Replace("\", line ", ":"));
+    }
+
+    [Fact]
+    public void New_code_that_raises_where_the_old_did_not_is_rolled_back()
+    {
+        using var dir = new TempDir();
+        var (result, wav) = RenderWith(dir, "0.5=DIR/v2.py", "1.0=DIR/raises.py");
+        Assert.Contains("rolling back", result.StdErr);
+        Assert.Contains("rolled back to the previous version", result.StdErr);
+        Assert.Contains("ZeroDivisionError", result.StdErr);
+        Assert.Equal(0.5f, At(wav, 1.5));  // v2 again, the last good version
+        Assert.Equal(0.5f, At(wav, 1.95));
+    }
+
+    [Fact]
+    public async Task Saving_a_file_while_playing_is_heard_and_reported_in_the_stats()
+    {
+        using var dir = new TempDir();
+        foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
+        var csd = dir.File("piece.csd");
+        File.WriteAllText(csd, File.ReadAllText(csd).Replace("i1 0 2", "i1 0 30"));
+        var play = Task.Run(() => ProcessRunner.CsPyLive("play", csd, "--audio", "null", "--duration", "3",
+            "--record", dir.File("live.wav"), "--stats", dir.File("stats.json"), "--no-tui"));
+        await Task.Delay(1500);
+        File.WriteAllText(dir.File("mod.py"), File.ReadAllText(dir.File("v2.py")));
+        var result = await play;
+        Assert.True(result.ExitCode == 0, result.Output);
+
+        var wav = WavFile.Read(dir.File("live.wav"));
+        Assert.Equal(0.25f, At(wav, 0.2));
+        Assert.Equal(0.5f, At(wav, 2.9));
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        var reload = Assert.Single(stats.RootElement.GetProperty("reloads").EnumerateArray());
+        Assert.True(reload.GetProperty("ok").GetBoolean());
+        Assert.EndsWith("mod.py", reload.GetProperty("file").GetString());
+        Assert.InRange(reload.GetProperty("save_to_live_ms").GetDouble(), 0, 1000);
+        Assert.InRange(reload.GetProperty("at_s").GetDouble(), 0.5, 3);
+    }
+}

@@ -1,0 +1,5 @@
+state = 0
+def level():
+    global state
+    state += 1
+    return 0.25

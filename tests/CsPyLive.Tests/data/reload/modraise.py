@@ -1,0 +1,3 @@
+def level():
+    return 0.9
+raise RuntimeError("module code fails")

@@ -1,0 +1,4 @@
+def level():
+    global state
+    state += 1
+    return 0.5
