@@ -5,11 +5,13 @@ using CsPyLive.Bench;
 //   render [seconds=300] [rounds=5]      cspylive render vs csound -f -o (writes its BENCHMARKS.md section)
 //   pycall [seconds=20] [--rss-calls N]  ours vs stock libpy.so per pycall1
 //   gil [seconds=5]                      how long the performing thread waits for the GIL
+//   reload [reloads=30]                  hot-reload stall and save-to-live of a 1,000-line module
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
     ["pycall"] = PyCallBenchmark.Run,
     ["gil"] = GilWaitBenchmark.Run,
+    ["reload"] = ReloadBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

@@ -79,14 +79,22 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// <summary>How long after a swap new errors count against it.</summary>
     public TimeSpan RollbackWindow { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Every reload so far, good or bad (control thread).</summary>
-    public IReadOnlyList<ReloadRecord> Records => records;
+    /// <summary>Every reload so far, good or bad (a copy; any thread).</summary>
+    public IReadOnlyList<ReloadRecord> Records
+    {
+        get { lock (records) return records.ToArray(); }
+    }
 
     /// <summary>
     /// Hands a compile result to the engine: a good one is swapped in at the k-cycle holding <paramref name="frame"/>
     /// (0: the next one); a bad one is logged with its file and line, and nothing changes. Control thread.
     /// </summary>
     public void Submit(CompileResult result, long seenAt, long frame = 0)
+    {
+        lock (records) SubmitLocked(result, seenAt, frame);
+    }
+
+    private void SubmitLocked(CompileResult result, long seenAt, long frame)
     {
         if (!result.Ok)
         {
@@ -169,6 +177,14 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// <summary>Control thread, often: logs what the audio thread did, records it, and watches for regressions.</summary>
     public void Poll()
     {
+        lock (records) PollLocked();
+    }
+
+    /// <summary>Stopwatch timestamp at which the audio thread finished the last good swap (0: none yet).</summary>
+    public long LastSwapAppliedAt { get; private set; }
+
+    private void PollLocked()
+    {
         while (outcomes.TryDequeue(out var o))
         {
             string? error = null;
@@ -191,6 +207,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             records.Add(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, at));
             if (o.Ok)
             {
+                LastSwapAppliedAt = o.AppliedAt;
                 log(MessageKind.Info, $"reload: {Path.GetFileName(slot.Path)} is live (audio stall {stallUs:0} us, save to live {saveToLive:0.0} ms)");
                 var raisedBefore = o.LastErrorAtSwap != 0 && o.AppliedAt - o.LastErrorAtSwap < ToTicks(RollbackWindow);
                 watchingForRegression = new Pending(o.AppliedAt, o.ErrorsAtSwap, raisedBefore, slot.Path);
@@ -236,17 +253,21 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         def __cspylive_swap(code, main, _missing=object()):
             '''Runs a reloaded module's code in __main__; on an exception restores __main__ and re-raises.
             Returns {name: previous value (or the missing marker)} of what it changed, for a rollback.'''
-            before = dict(main)
+            # Module-level assignments and defs store names listed in co_names: snapshot just those, not all of
+            # __main__, so the swap costs the same however big the session's namespace has grown.
+            before = {k: main.get(k, _missing) for k in code.co_names}
             try:
                 exec(code, main)
             except BaseException:
-                main.clear()
-                main.update(before)
+                for k, old in before.items():
+                    if old is _missing:
+                        main.pop(k, None)
+                    else:
+                        main[k] = old
                 raise
             changed = {}
-            for k, v in main.items():
-                old = before.get(k, _missing)
-                if old is not v:
+            for k, old in before.items():
+                if main.get(k, _missing) is not old:
                     changed[k] = old
             changed['__cspylive_missing__'] = _missing
             return changed

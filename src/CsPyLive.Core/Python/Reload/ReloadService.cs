@@ -1,18 +1,16 @@
-using System.Collections.Concurrent;
 using CsPyLive.Csound;
 
 namespace CsPyLive.Python.Reload;
 
 /// <summary>
 /// Hot reload for a live run, put together: watches the patch's Python files, compiles each save in the companion
-/// process (a background task), and hands results to the <see cref="HotReloader"/> from the control thread's
-/// <see cref="Tick"/>. Also serves scripted reloads for deterministic renders (<see cref="ScheduleAt"/>).
+/// process (a background task) and hands each result straight to the <see cref="HotReloader"/>; the control
+/// thread's <see cref="Tick"/> reports what was swapped. Also serves scripted reloads for deterministic renders (<see cref="ScheduleAt"/>).
 /// </summary>
 public sealed class ReloadService : IDisposable
 {
     private readonly PythonCompiler compiler;
     private readonly SourceWatcher watcher = new();
-    private readonly ConcurrentQueue<(CompileResult Result, long SeenAt)> compiled = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
@@ -46,7 +44,6 @@ public sealed class ReloadService : IDisposable
     public void Tick()
     {
         foreach (var path in PythonSources.TakeNew()) watcher.Watch(path);
-        while (compiled.TryDequeue(out var c)) Reloader.Submit(c.Result, c.SeenAt);
         Reloader.Poll();
     }
 
@@ -55,7 +52,7 @@ public sealed class ReloadService : IDisposable
         try
         {
             await foreach (var saved in watcher.Saves.ReadAllAsync(stop.Token))
-                compiled.Enqueue((await compiler.CompileAsync(saved.Path, stop.Token), saved.SeenAt));
+                Reloader.Submit(await compiler.CompileAsync(saved.Path, stop.Token), saved.SeenAt); // no wait for a tick
         }
         catch (OperationCanceledException)
         {
