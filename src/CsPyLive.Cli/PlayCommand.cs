@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CsPyLive.Audio;
+using CsPyLive.Audio.Jack;
 using CsPyLive.Audio.Null;
 using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
@@ -20,15 +21,19 @@ internal static class PlayCommand
         var duration = new Option<double?>("--duration", "-d") { Description = "stop cleanly after this many seconds of audio" };
         var record = new Option<string?>("--record") { Description = "write what the engine produced to this WAV file" };
         var stats = new Option<string?>("--stats") { Description = "write measurements as JSON here when the run ends" };
-        var period = new Option<int>("--period") { Description = "frames per audio period (null backend)", DefaultValueFactory = _ => 256 };
+        var period = new Option<int>("--period") { Description = "frames per audio period (null backend; JACK's is the server's)", DefaultValueFactory = _ => 256 };
+        var jackName = new Option<string>("--jack-name") { Description = "JACK client name", DefaultValueFactory = _ => "cspylive" };
+        var noConnect = new Option<bool>("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
         var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
         var noRollback = new Option<bool>("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
         var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
         {
-            input, audio, duration, record, stats, period, noTui, noRollback,
+            input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback,
         };
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
-            r.GetValue(stats), r.GetValue(period), !r.GetValue(noRollback)));
+            r.GetValue(stats), r.GetValue(period),
+            new JackOptions { ClientName = r.GetValue(jackName)!, AutoConnect = !r.GetValue(noConnect), Log = line => ConsoleLog.Print(MessageKind.Warning, "cspylive: " + line) },
+            !r.GetValue(noRollback)));
         return command;
     }
 
@@ -59,28 +64,17 @@ internal static class PlayCommand
         }) { IsBackground = true, Name = "cspylive-commands" }.Start();
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, bool autoRollback)
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback)
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
-        if (audio == "jack")
-        {
-            ConsoleLog.Fail("the JACK backend is not available in this build yet; use --audio null (a real-time clock) with --record");
-            return 2;
-        }
         PatchSource patch;
         try { patch = PatchSource.Resolve(input); }
         catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
 
         record = record is null ? null : Path.GetFullPath(record);
         statsPath = statsPath is null ? null : Path.GetFullPath(statsPath);
-        if (audio == "auto" && record is null)
-        {
-            // No sound device is driven yet: keep what was played, so a first run does something one can hear.
-            var dir = Path.GetFullPath("recordings");
-            Directory.CreateDirectory(dir);
-            record = Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
-        }
+        var recordings = Path.GetFullPath("recordings");
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
@@ -91,11 +85,18 @@ internal static class PlayCommand
             engine = new Engine();
             Session.Start(engine, patch);
             engine.Messages.Drain(ConsoleLog.Print);
-            using IAudioBackend backend = new NullAudioBackend((int)engine.SampleRate, period, engine.OutputChannels, engine.InputChannels);
+            using var backend = OpenBackend(audio, engine, period, jack);
+            if (audio == "auto" && backend is NullAudioBackend && record is null)
+            {
+                // No sound device to hear: keep what was played, so a first run does something one can listen to.
+                Directory.CreateDirectory(recordings);
+                record = Path.Combine(recordings, $"{Path.GetFileNameWithoutExtension(patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
+            }
             using var recorder = record is null ? null : new Recorder(record, (int)engine.SampleRate, engine.OutputChannels,
                 SampleFormat.Float32, duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
             Console.Error.WriteLine($"cspylive: playing {patch.CsdPath} on the {backend.Name} backend " +
                 $"({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, ksmps {engine.Ksmps})" +
+                (backend is JackAudioBackend j ? $" as JACK client '{j.ClientName}'" : "") +
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
             using var reload = StartReload(engine, patch, autoRollback);
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
@@ -120,7 +121,7 @@ internal static class PlayCommand
             if (statsPath is not null) stats.WriteJson(statsPath);
             return 0;
         }
-        catch (Exception e) when (e is CsoundException or PythonException or IOException or UnauthorizedAccessException or DllNotFoundException)
+        catch (Exception e) when (e is CsoundException or PythonException or JackException or IOException or UnauthorizedAccessException or DllNotFoundException)
         {
             engine?.Messages.Drain(ConsoleLog.Print, flush: true);
             ConsoleLog.Fail(e.Message);
@@ -129,6 +130,30 @@ internal static class PlayCommand
         finally
         {
             engine?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The backend <paramref name="audio"/> names. <c>auto</c> is JACK when a server runs (none is started) and the
+    /// null clock otherwise; <c>jack</c> without a server throws <see cref="JackServerUnavailableException"/>.
+    /// </summary>
+    private static IAudioBackend OpenBackend(string audio, Engine engine, int period, JackOptions jack)
+    {
+        var sr = (int)engine.SampleRate;
+        if (audio == "null") return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
+        if (audio == "auto" && !JackAudioBackend.LibraryAvailable())
+        {
+            Console.Error.WriteLine("cspylive: libjack is not installed; using the null backend (a real-time clock, no device)");
+            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
+        }
+        try
+        {
+            return new JackAudioBackend(sr, engine.OutputChannels, engine.InputChannels, jack);
+        }
+        catch (JackServerUnavailableException) when (audio == "auto")
+        {
+            Console.Error.WriteLine("cspylive: no JACK server is running; using the null backend (a real-time clock, no device)");
+            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
         }
     }
 }

@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using static CsPyLive.Audio.Jack.Interop.Jack;
+
+namespace CsPyLive.Audio.Jack;
+
+/// <summary>
+/// Plays through a JACK server: a client (default name <c>cspylive</c>) with ports out_1..out_N (and in_1..in_M),
+/// whose process callback runs the <see cref="AudioCallback"/> directly, so the latency is JACK's period and nothing
+/// more. Any period works against any ksmps (the engine carries the remainders).
+/// </summary>
+/// <remarks>
+/// <para>Threads: the constructor, <see cref="Start"/>, <see cref="Stop"/> and <see cref="Dispose"/> on a control
+/// thread; the callback on JACK's real-time thread, where this class allocates nothing and takes no lock (scratch
+/// buffers are sized for <see cref="MaxChunkFrames"/> at construction; longer periods are processed in chunks, so a
+/// period change needs no reallocation); xrun and buffer-size notifications on JACK's notification thread; a
+/// supervisor thread that notices a server shutdown, closes the dead client and reopens one every
+/// <see cref="JackOptions.ReconnectInterval"/> until a server with the same sample rate answers, then resumes the same
+/// callback (so the engine, its notes and its Python state live on).</para>
+/// <para>The constructor opens the client (never starting a server), so "no server" and "wrong sample rate" are
+/// reported before anything plays.</para>
+/// </remarks>
+public sealed unsafe class JackAudioBackend : IAudioBackend
+{
+    /// <summary>Frames handed to the callback in one go; JACK periods above it are split (JACK's maximum is 8192).</summary>
+    public const int MaxChunkFrames = 8192;
+
+    private readonly JackOptions options;
+    private readonly int outputChannels;
+    private readonly int inputChannels;
+    private readonly float[] output;
+    private readonly float[] input;
+    private readonly float*[] outputBuffers;
+    private readonly float*[] inputBuffers;
+    private readonly object clientLock = new();
+    private readonly AutoResetEvent wake = new(false);
+    private GCHandle self;
+    private JackClient? client;
+    private AudioCallback? callback;
+    private Thread? supervisor;
+    private volatile bool stopping;
+    private volatile bool serverLost;
+    private volatile string? shutdownReason;
+    private volatile int periodFrames;
+    private long xruns;
+    private long callbacks;
+    private long processTicks;
+    private long callbackErrors;
+    private long reconnects;
+
+    /// <summary>
+    /// Opens a JACK client for an orchestra of <paramref name="sampleRate"/> Hz. Throws
+    /// <see cref="JackServerUnavailableException"/> when no server runs, <see cref="JackException"/> when the server's
+    /// rate differs (JACK does not resample) or a port cannot be registered, <see cref="DllNotFoundException"/>
+    /// without libjack.
+    /// </summary>
+    public JackAudioBackend(int sampleRate, int outputChannels, int inputChannels = 0, JackOptions? options = null)
+    {
+        this.options = options ?? new JackOptions();
+        SampleRate = sampleRate;
+        this.outputChannels = outputChannels;
+        this.inputChannels = inputChannels;
+        output = new float[MaxChunkFrames * outputChannels];
+        input = new float[MaxChunkFrames * inputChannels];
+        outputBuffers = new float*[outputChannels];
+        inputBuffers = new float*[inputChannels];
+        self = GCHandle.Alloc(this);
+        try
+        {
+            client = OpenChecked();
+        }
+        catch
+        {
+            self.Free();
+            throw;
+        }
+        periodFrames = client.BufferSize;
+    }
+
+    /// <summary>True if libjack can be loaded on this machine (whether or not a server runs).</summary>
+    public static bool LibraryAvailable() => Interop.JackLibrary.IsAvailable();
+
+    public string Name => "jack";
+    public int SampleRate { get; }
+    public int PeriodFrames => periodFrames;
+    public int OutputChannels => outputChannels;
+    public long Xruns => Interlocked.Read(ref xruns);
+
+    /// <summary>The name the server gave the client (e.g. cspylive, or cspylive-01 if taken); empty while disconnected.</summary>
+    public string ClientName => client?.Name ?? "";
+
+    /// <summary>Process callbacks run so far, over all connections.</summary>
+    public long Callbacks => Interlocked.Read(ref callbacks);
+
+    /// <summary>Stopwatch ticks spent inside our process callback (from entry to return), summed.</summary>
+    public long ProcessTicks => Interlocked.Read(ref processTicks);
+
+    /// <summary>Callbacks in which the <see cref="AudioCallback"/> threw (the period was then silence).</summary>
+    public long CallbackErrors => Interlocked.Read(ref callbackErrors);
+
+    /// <summary>Times a lost server was replaced by a new connection.</summary>
+    public long Reconnects => Interlocked.Read(ref reconnects);
+
+    /// <summary>True between a server shutdown and the reconnection.</summary>
+    public bool ServerLost => serverLost;
+
+    /// <summary>Connections made to physical ports at the last (re)connection, "from -> to".</summary>
+    public IReadOnlyList<string> Connections { get; private set; } = [];
+
+    public void Start(AudioCallback callback)
+    {
+        if (this.callback is not null) throw new InvalidOperationException("already started");
+        ObjectDisposedException.ThrowIf(!self.IsAllocated, this);
+        this.callback = callback;
+        lock (clientLock)
+        {
+            if (client is null) throw new JackException("the JACK client is closed");
+            ActivateAndConnect(client);
+        }
+        supervisor = new Thread(Supervise) { Name = "cspylive-jack-supervisor", IsBackground = true };
+        supervisor.Start();
+    }
+
+    private JackClient OpenChecked()
+    {
+        var callbacks = new JackCallbacks
+        {
+            Process = &OnProcess, Xrun = &OnXrun, BufferSize = &OnBufferSize, Shutdown = &OnShutdown,
+            Arg = GCHandle.ToIntPtr(self),
+        };
+        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, callbacks);
+        if (c.SampleRate != SampleRate)
+        {
+            c.Dispose();
+            throw new JackException(
+                $"the JACK server runs at {c.SampleRate} Hz but the orchestra's sr is {SampleRate} Hz; JACK does not " +
+                $"resample. Restart JACK at {SampleRate} Hz (e.g. jackd -d alsa -r {SampleRate}) or set sr = {c.SampleRate} in the orchestra.");
+        }
+        return c;
+    }
+
+    private void ActivateAndConnect(JackClient c)
+    {
+        periodFrames = c.BufferSize;
+        c.Activate();
+        Connections = options.AutoConnect ? c.ConnectToPhysicalPorts() : [];
+    }
+
+    /// <summary>Supervisor thread: waits for a server shutdown, then reconnects until stopped.</summary>
+    private void Supervise()
+    {
+        while (!stopping)
+        {
+            wake.WaitOne();
+            if (stopping) break;
+            if (!serverLost) continue;
+            options.Log?.Invoke($"the JACK server shut down ({shutdownReason ?? "no reason given"}); " +
+                $"playing is paused, reconnecting every {options.ReconnectInterval.TotalMilliseconds:0} ms");
+            lock (clientLock)
+            {
+                client?.Dispose();
+                client = null;
+            }
+            string? lastFailure = null;
+            while (!stopping && !wake.WaitOne(options.ReconnectInterval))
+            {
+                try
+                {
+                    lock (clientLock)
+                    {
+                        if (stopping) break;
+                        var c = OpenChecked();
+                        try { ActivateAndConnect(c); }
+                        catch { c.Dispose(); throw; }
+                        client = c;
+                    }
+                    serverLost = false;
+                    Interlocked.Increment(ref reconnects);
+                    options.Log?.Invoke($"reconnected to JACK as '{client.Name}' ({client.SampleRate} Hz, " +
+                        $"{client.BufferSize} frames a period); playing resumes");
+                    break;
+                }
+                catch (JackServerUnavailableException)
+                {
+                    // not back yet
+                }
+                catch (JackException e)
+                {
+                    if (e.Message != lastFailure) options.Log?.Invoke("cannot reconnect yet: " + e.Message);
+                    lastFailure = e.Message;
+                }
+            }
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int OnProcess(uint nframes, nint arg)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) b.Process((int)nframes);
+        }
+        catch
+        {
+            // Nothing may cross back into C. Process catches the callback's exceptions itself.
+        }
+        return 0;
+    }
+
+    private void Process(int frames)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var c = client;
+        if (c is null) return;
+        for (var ch = 0; ch < outputChannels; ch++) outputBuffers[ch] = (float*)jack_port_get_buffer(c.OutputPorts[ch], (uint)frames);
+        for (var ch = 0; ch < inputChannels; ch++) inputBuffers[ch] = (float*)jack_port_get_buffer(c.InputPorts[ch], (uint)frames);
+        var done = 0;
+        while (done < frames)
+        {
+            var n = Math.Min(frames - done, MaxChunkFrames);
+            Interleave(done, n);
+            try
+            {
+                callback?.Invoke(new AudioBuffers(output.AsSpan(0, n * outputChannels), input.AsSpan(0, n * inputChannels), n));
+            }
+            catch
+            {
+                output.AsSpan(0, n * outputChannels).Clear();
+                Interlocked.Increment(ref callbackErrors);
+            }
+            Deinterleave(done, n);
+            done += n;
+        }
+        Interlocked.Increment(ref callbacks);
+        Interlocked.Add(ref processTicks, Stopwatch.GetTimestamp() - start);
+    }
+
+    private void Interleave(int offset, int frames)
+    {
+        var channels = inputChannels;
+        for (var ch = 0; ch < channels; ch++)
+        {
+            var src = inputBuffers[ch] + offset;
+            for (var i = 0; i < frames; i++) input[i * channels + ch] = src[i];
+        }
+    }
+
+    private void Deinterleave(int offset, int frames)
+    {
+        var channels = outputChannels;
+        for (var ch = 0; ch < channels; ch++)
+        {
+            var dst = outputBuffers[ch] + offset;
+            for (var i = 0; i < frames; i++) dst[i] = output[i * channels + ch];
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int OnXrun(nint arg)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) Interlocked.Increment(ref b.xruns);
+        }
+        catch { }
+        return 0;
+    }
+
+    /// <summary>A new period size: the scratch buffers already hold <see cref="MaxChunkFrames"/>, so only note it.</summary>
+    [UnmanagedCallersOnly]
+    private static int OnBufferSize(uint nframes, nint arg)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) b.periodFrames = (int)nframes;
+        }
+        catch { }
+        return 0;
+    }
+
+    /// <summary>The server is gone: note why and wake the supervisor (which closes the client; JACK forbids it here).</summary>
+    [UnmanagedCallersOnly]
+    private static void OnShutdown(int status, byte* reason, nint arg)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend b) return;
+            b.shutdownReason = Utf8(reason) is { Length: > 0 } r ? r : JackClient.Describe(status);
+            b.serverLost = true;
+            b.wake.Set();
+        }
+        catch { }
+    }
+
+    public void Stop()
+    {
+        if (!self.IsAllocated) return; // disposed
+        stopping = true;
+        wake.Set();
+        if (supervisor is not null && supervisor != Thread.CurrentThread) supervisor.Join();
+        supervisor = null;
+        lock (clientLock)
+        {
+            client?.Dispose();
+            client = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!self.IsAllocated) return;
+        Stop();
+        if (self.IsAllocated) self.Free();
+        wake.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Runtime.InteropServices;
+using static CsPyLive.Audio.Jack.Interop.Jack;
+
+namespace CsPyLive.Audio.Jack;
+
+/// <summary>The native callbacks one client registers, all <c>[UnmanagedCallersOnly]</c> statics taking a GCHandle.</summary>
+internal readonly unsafe struct JackCallbacks
+{
+    public required delegate* unmanaged<uint, nint, int> Process { get; init; }
+    public required delegate* unmanaged<nint, int> Xrun { get; init; }
+    public required delegate* unmanaged<uint, nint, int> BufferSize { get; init; }
+    public required delegate* unmanaged<int, byte*, nint, void> Shutdown { get; init; }
+    public required nint Arg { get; init; }
+}
+
+/// <summary>
+/// One open connection to a JACK server: the client handle, its registered ports, its callbacks. A server restart
+/// means a new <see cref="JackClient"/>. Control threads only; <see cref="Dispose"/> returns once no callback is in
+/// flight (jack_client_close waits for it).
+/// </summary>
+internal sealed unsafe class JackClient : IDisposable
+{
+    private nint handle;
+
+    private JackClient(nint handle, int outputs, int inputs)
+    {
+        this.handle = handle;
+        Name = Utf8(jack_get_client_name(handle)) ?? "?";
+        SampleRate = (int)jack_get_sample_rate(handle);
+        BufferSize = (int)jack_get_buffer_size(handle);
+        OutputPorts = new nint[outputs];
+        InputPorts = new nint[inputs];
+    }
+
+    public string Name { get; }
+    public int SampleRate { get; }
+    public int BufferSize { get; }
+    public nint[] OutputPorts { get; }
+    public nint[] InputPorts { get; }
+
+    static JackClient()
+    {
+        // libjack prints every failed attempt to reach a server ("Cannot connect to server socket...") to stderr;
+        // while a lost server is looked for every 500 ms that is noise. We report decoded statuses ourselves.
+        jack_set_error_function(&DropMessage);
+        jack_set_info_function(&DropMessage);
+    }
+
+    [UnmanagedCallersOnly]
+    private static void DropMessage(byte* text) { }
+
+    /// <summary>
+    /// Opens a client on the running server (never starts one), registers out_1..out_N and in_1..in_M, and
+    /// installs <paramref name="callbacks"/>; not yet active. Throws <see cref="JackServerUnavailableException"/>
+    /// when no server answers, <see cref="JackException"/> for anything else.
+    /// </summary>
+    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks)
+    {
+        int status;
+        var h = jack_client_open(name, JackNoStartServer, &status);
+        if (h == 0)
+        {
+            var server = Environment.GetEnvironmentVariable("JACK_DEFAULT_SERVER") ?? "default";
+            if ((status & (JackServerFailed | JackServerError)) != 0)
+                throw new JackServerUnavailableException(
+                    $"no JACK server is running (server '{server}'; status {Describe(status)}). Start one " +
+                    "(e.g. `jackd -d alsa`, or qjackctl), or play with --audio null.");
+            throw new JackException($"JACK refused the client '{name}' on server '{server}': {Describe(status)}");
+        }
+        var client = new JackClient(h, outputs, inputs);
+        try
+        {
+            for (var i = 0; i < outputs; i++)
+                client.OutputPorts[i] = Register(h, $"out_{i + 1}", JackPortIsOutput);
+            for (var i = 0; i < inputs; i++)
+                client.InputPorts[i] = Register(h, $"in_{i + 1}", JackPortIsInput);
+            if (jack_set_process_callback(h, callbacks.Process, callbacks.Arg) != 0
+                || jack_set_xrun_callback(h, callbacks.Xrun, callbacks.Arg) != 0
+                || jack_set_buffer_size_callback(h, callbacks.BufferSize, callbacks.Arg) != 0)
+                throw new JackException("JACK refused our callbacks");
+            jack_on_info_shutdown(h, callbacks.Shutdown, callbacks.Arg);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private static nint Register(nint client, string port, uint direction)
+    {
+        var p = jack_port_register(client, port, JACK_DEFAULT_AUDIO_TYPE, new CULong(direction | JackPortIsTerminal), new CULong(0));
+        return p != 0 ? p : throw new JackException($"JACK refused to register the port '{port}'");
+    }
+
+    public void Activate()
+    {
+        if (jack_activate(handle) != 0) throw new JackException("JACK refused to activate the client");
+    }
+
+    /// <summary>
+    /// Connects out_N to the Nth physical playback port (a mono orchestra to the first two) and the Nth physical
+    /// capture port to in_N. Returns the connections made, "from -> to".
+    /// </summary>
+    public List<string> ConnectToPhysicalPorts()
+    {
+        var made = new List<string>();
+        var playback = PhysicalPorts(JackPortIsInput);
+        for (var i = 0; i < playback.Count; i++)
+        {
+            if (OutputPorts.Length == 0) break;
+            if (i >= OutputPorts.Length && !(OutputPorts.Length == 1 && i == 1)) break;
+            Connect(PortName(OutputPorts[Math.Min(i, OutputPorts.Length - 1)]), playback[i], made);
+        }
+        var capture = PhysicalPorts(JackPortIsOutput);
+        for (var i = 0; i < Math.Min(capture.Count, InputPorts.Length); i++)
+            Connect(capture[i], PortName(InputPorts[i]), made);
+        return made;
+    }
+
+    private void Connect(string from, string to, List<string> made)
+    {
+        var r = jack_connect(handle, from, to);
+        if (r == 0 || r == 17 /* EEXIST */) made.Add($"{from} -> {to}");
+    }
+
+    private List<string> PhysicalPorts(uint direction)
+    {
+        var names = new List<string>();
+        var ports = jack_get_ports(handle, null, JACK_DEFAULT_AUDIO_TYPE, new CULong(JackPortIsPhysical | direction));
+        if (ports is null) return names;
+        for (var p = ports; *p is not null; p++) names.Add(Utf8(*p)!);
+        jack_free(ports);
+        return names;
+    }
+
+    public static string PortName(nint port) => Utf8(jack_port_name(port)) ?? "?";
+
+    /// <summary>Decodes a jack_status_t into its flag names.</summary>
+    public static string Describe(int status)
+    {
+        (int Bit, string Name)[] bits =
+        [
+            (JackFailure, "JackFailure"), (JackInvalidOption, "JackInvalidOption"), (JackNameNotUnique, "JackNameNotUnique"),
+            (JackServerStarted, "JackServerStarted"), (JackServerFailed, "JackServerFailed"), (JackServerError, "JackServerError"),
+            (JackNoSuchClient, "JackNoSuchClient"), (JackLoadFailure, "JackLoadFailure"), (JackInitFailure, "JackInitFailure"),
+            (JackShmFailure, "JackShmFailure"), (JackVersionError, "JackVersionError"), (JackBackendError, "JackBackendError"),
+            (JackClientZombie, "JackClientZombie"),
+        ];
+        var names = bits.Where(b => (status & b.Bit) != 0).Select(b => b.Name).ToArray();
+        return names.Length == 0 ? $"0x{status:x}" : string.Join('|', names);
+    }
+
+    /// <summary>Deactivates and closes (also valid after the server shut down); waits for a callback in flight.</summary>
+    public void Dispose()
+    {
+        var h = Interlocked.Exchange(ref handle, 0);
+        if (h != 0) jack_client_close(h);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Jack;
+
+/// <summary>`cspylive play --audio jack` against a real headless jackd, observed by JACK's own tools.</summary>
+public sealed class JackPlayTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+    private static string Hello => Path.Combine(TestData.RepoRoot, "patches", "hello");
+
+    [Fact]
+    public void Registers_ports_connects_them_and_another_client_hears_the_audio()
+    {
+        using var server = new JackServer();
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", Hello, "--audio", "jack", "--duration", "4",
+            "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui");
+        Assert.True(server.WaitForPort("cspylive:out_2", TimeSpan.FromSeconds(30)), play.StdErr);
+
+        var connections = server.Tool("jack_lsp", "-c").StdOut;
+        Assert.Contains("cspylive:out_1\n   system:playback_1", connections);
+        Assert.Contains("cspylive:out_2\n   system:playback_2", connections);
+        // An independent client records our ports while the hello chord rings.
+        var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1", "cspylive:out_2");
+        Assert.True(rec.ExitCode == 0, rec.Output);
+
+        var result = play.Wait(Generous);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("on the jack backend", result.StdErr);
+        var peer = WavFile.Read(dir.File("peer.wav"));
+        Assert.Equal(2, peer.Channels);
+        Assert.True(peer.Peak / 32768 > 0.02, $"the peer recorded silence (peak {peer.Peak / 32768})");
+        var ours = WavFile.Read(dir.File("ours.wav"));
+        Assert.Equal(4 * 48000, ours.Frames);
+        Assert.True(ours.Peak > 0.05);
+
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        var root = stats.RootElement;
+        Assert.Equal("jack", root.GetProperty("backend").GetString());
+        Assert.Equal(256, root.GetProperty("period").GetInt32());
+        Assert.Equal(48000, root.GetProperty("sample_rate").GetInt32());
+        Assert.True(root.GetProperty("xruns").GetInt64() >= 0);
+        Assert.InRange(root.GetProperty("callbacks").GetInt64(), 4 * 48000 / 256, 4 * 48000 / 256 + 200);
+    }
+
+    [Fact]
+    public void A_period_that_is_not_a_multiple_of_ksmps_plays_an_unbroken_sine()
+    {
+        using var server = new JackServer(period: 256);
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
+            "--audio", "jack", "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui");
+        Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(30)), play.StdErr);
+        var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1");
+        Assert.True(rec.ExitCode == 0, rec.Output);
+        var result = play.Wait(Generous);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("256 frames a period, ksmps 441", result.StdErr);
+
+        // What the engine produced through 256-frame periods is the sine, sample for sample: no k-cycle lost or repeated.
+        var ours = WavFile.Read(dir.File("ours.wav"));
+        Assert.Equal(3 * 48000, ours.Frames);
+        for (var n = 0; n < ours.Frames; n++)
+        {
+            var expected = 0.3 * Math.Sin(2 * Math.PI * 440 * n / 48000.0);
+            Assert.True(Math.Abs(ours.Samples[n * 2] - expected) < 1e-3, $"frame {n}: {ours.Samples[n * 2]} instead of {expected}");
+        }
+
+        // And what JACK carried to another client is a 440 Hz sine of amplitude 0.3 (880 zero crossings a second).
+        var peer = WavFile.Read(dir.File("peer.wav"));
+        var x = peer.Samples.Select(s => s / 32768).ToArray();
+        Assert.InRange(x.Max(Math.Abs), 0.28, 0.31);
+        var crossings = Enumerable.Range(1, x.Length - 1).Count(i => (x[i - 1] < 0) != (x[i] < 0));
+        var perSecond = crossings * 48000.0 / x.Length;
+        Assert.InRange(perSecond, 870, 890);
+    }
+
+    [Fact]
+    public void A_server_at_another_sample_rate_is_refused_before_playing()
+    {
+        using var server = new JackServer(sampleRate: 44100);
+        var result = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "cspylive.dll"), "play", Hello,
+            "--audio", "jack", "--duration", "1"], environment: server.ClientEnvironment);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("44100 Hz", result.StdErr);
+        Assert.Contains("48000 Hz", result.StdErr);
+        Assert.DoesNotContain("playing", result.StdErr.Replace("playing is paused", ""));
+    }
+
+    [Fact]
+    public void Without_a_server_jack_fails_clearly_and_auto_falls_back_to_null_with_a_recording()
+    {
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = "cspylive-none-" + Guid.NewGuid().ToString("N")[..8], ["JACK_NO_START_SERVER"] = "1" };
+        var cli = Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
+
+        var jack = ProcessRunner.Run("dotnet", [cli, "play", Hello, "--audio", "jack", "--duration", "0.5"], dir.Path, environment: env);
+        Assert.NotEqual(0, jack.ExitCode);
+        Assert.Contains("no JACK server is running", jack.StdErr);
+
+        var auto = ProcessRunner.Run("dotnet", [cli, "play", Hello, "--duration", "0.5"], dir.Path, environment: env);
+        Assert.True(auto.ExitCode == 0, auto.Output);
+        Assert.Contains("no JACK server is running; using the null backend", auto.StdErr);
+        var recording = Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "recordings"), "hello-*.wav"));
+        Assert.Equal(24000, WavFile.Read(recording).Frames);
+    }
+
+    [Fact]
+    public void Survives_a_server_restart_and_plays_on_with_the_same_engine()
+    {
+        using var server = new JackServer();
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
+            "--audio", "jack", "--duration", "5", "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui");
+        Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(30)), play.StdErr);
+        Thread.Sleep(1000);
+
+        server.Kill();
+        Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
+        Thread.Sleep(700);
+        server.Start();
+        Assert.True(play.WaitForStdErr("reconnected to JACK", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
+        Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(5)));
+        Assert.Contains("cspylive:out_1\n   system:playback_1", server.Tool("jack_lsp", "-c").StdOut);
+        var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1");
+        Assert.True(rec.ExitCode == 0, rec.Output);
+
+        var result = play.Wait(Generous);
+        Assert.True(result.ExitCode == 0, result.Output);
+        // The engine lived on: its sine continues from where it was, sample for sample, across the outage.
+        var ours = WavFile.Read(dir.File("ours.wav"));
+        Assert.Equal(5 * 48000, ours.Frames);
+        for (var n = 0; n < ours.Frames; n += 7)
+            Assert.True(Math.Abs(ours.Samples[n * 2] - 0.3 * Math.Sin(2 * Math.PI * 440 * n / 48000.0)) < 1e-3, $"frame {n}");
+        Assert.True(WavFile.Read(dir.File("peer.wav")).Peak / 32768 > 0.25, "no sound reached JACK after the restart");
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Jack;
+
+/// <summary>
+/// A headless JACK server of the test's own (<c>jackd --no-realtime -n NAME -d dummy</c>), so tests run without a
+/// sound card and without disturbing each other. Clients find it through <see cref="ClientEnvironment"/>.
+/// </summary>
+public sealed class JackServer : IDisposable
+{
+    private readonly StringBuilder log = new();
+    private Process? process;
+
+    public JackServer(int sampleRate = 48000, int period = 256, string? name = null)
+    {
+        Name = name ?? "cspylive-test-" + Guid.NewGuid().ToString("N")[..10];
+        SampleRate = sampleRate;
+        Period = period;
+        Start();
+    }
+
+    public string Name { get; }
+    public int SampleRate { get; }
+    public int Period { get; }
+
+    /// <summary>What jackd printed so far (for failure messages).</summary>
+    public string Log { get { lock (log) return log.ToString(); } }
+
+    /// <summary>The environment that points a JACK client at this server and forbids it to start another.</summary>
+    public Dictionary<string, string> ClientEnvironment => new()
+    {
+        ["JACK_DEFAULT_SERVER"] = Name,
+        ["JACK_NO_START_SERVER"] = "1",
+    };
+
+    /// <summary>Starts jackd (again, under the same name after <see cref="Kill"/>) and waits until it answers.</summary>
+    public void Start()
+    {
+        if (process is not null) throw new InvalidOperationException("already running");
+        var info = new ProcessStartInfo("jackd")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--no-realtime", "-n", Name, "-d", "dummy", "-r", $"{SampleRate}", "-p", $"{Period}" })
+            info.ArgumentList.Add(a);
+        process = Process.Start(info) ?? throw new InvalidOperationException("could not start jackd");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var wait = ProcessRunner.Run("jack_wait", ["-w", "-t", "10"], environment: ClientEnvironment, timeout: TimeSpan.FromSeconds(20));
+        if (wait.ExitCode != 0 || !wait.StdOut.Contains("server is available"))
+        {
+            Kill();
+            throw new InvalidOperationException($"jackd '{Name}' did not come up:\n{wait.Output}\n{Log}");
+        }
+    }
+
+    /// <summary>Stops the server as an init system would (SIGTERM; SIGKILL if it lingers) and waits until it is gone.</summary>
+    public void Kill()
+    {
+        var p = process;
+        process = null;
+        if (p is null) return;
+        if (!p.HasExited)
+        {
+            ProcessRunner.Run("kill", ["-TERM", p.Id.ToString()]);
+            if (!p.WaitForExit(TimeSpan.FromSeconds(5))) p.Kill();
+            p.WaitForExit();
+        }
+        p.Dispose();
+    }
+
+    /// <summary>Runs a JACK tool (jack_lsp, jack_connect...) against this server.</summary>
+    public ProcessResult Tool(string program, params string[] args) =>
+        ProcessRunner.Run(program, args, environment: ClientEnvironment, timeout: TimeSpan.FromSeconds(30));
+
+    /// <summary>Polls <c>jack_lsp</c> until <paramref name="port"/> exists; false after <paramref name="timeout"/>.</summary>
+    public bool WaitForPort(string port, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (Tool("jack_lsp").StdOut.Split('\n').Any(l => l.Trim() == port)) return true;
+            Thread.Sleep(100);
+        }
+        return false;
+    }
+
+    public void Dispose() => Kill();
+}
