@@ -5,6 +5,7 @@ using CsPyLive.Bench;
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
+    ["jack-overhead"] = JackOverheadBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {
