@@ -12,6 +12,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["pycall"] = PyCallBenchmark.Run,
     ["gil"] = GilWaitBenchmark.Run,
     ["reload"] = ReloadBenchmark.Run,
+    ["jack-overhead"] = JackOverheadBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CsPyLive.Realtime;
@@ -44,6 +45,7 @@ public sealed unsafe class Engine : IDisposable
     private int inputFifoFrames;
     private bool inputPrimed;
     private long droppedActions;
+    private long performTicks;
 
     /// <summary>Creates a Csound instance with host-implemented audio. Throws if libcsound cannot be loaded.</summary>
     public Engine()
@@ -86,6 +88,12 @@ public sealed unsafe class Engine : IDisposable
 
     /// <summary>Frames performed so far (whole k-cycles), i.e. the frame at which the next k-cycle starts.</summary>
     public long FramesPerformed { get; private set; }
+
+    /// <summary>
+    /// <see cref="Stopwatch"/> ticks spent inside csoundPerformKsmps so far (the orchestra's own cost), so that a host
+    /// can tell its overhead from Csound's work. Two timestamps a k-cycle; written by the performing thread only.
+    /// </summary>
+    public long PerformTicks => Interlocked.Read(ref performTicks);
 
     /// <summary>Actions lost because the queue or the pending heap was full.</summary>
     public long DroppedActions => Interlocked.Read(ref droppedActions);
@@ -231,7 +239,9 @@ public sealed unsafe class Engine : IDisposable
         KBoundary?.Invoke();
         ApplyDueActions(FramesPerformed + Ksmps);
         PullInput();
+        var started = Stopwatch.GetTimestamp();
         var result = csoundPerformKsmps(csound);
+        Volatile.Write(ref performTicks, performTicks + (Stopwatch.GetTimestamp() - started));
         if (result != 0)
         {
             Finished = true;
