@@ -72,9 +72,6 @@ public sealed unsafe class Engine : IDisposable
     /// <summary>Applies <see cref="TimedActionKind.Custom"/> actions; set before <see cref="Start"/>.</summary>
     public IKBoundaryHandler? CustomActions { get; set; }
 
-    /// <summary>Called on the performing thread at each k-boundary, before the k-cycle's queued actions.</summary>
-    public Action? KBoundary { get; set; }
-
     public bool Started { get; private set; }
 
     /// <summary>True once Csound reported the end of the score (or an error) from a k-cycle.</summary>
@@ -236,7 +233,6 @@ public sealed unsafe class Engine : IDisposable
     /// <summary>Performs exactly one k-cycle; false when the score has ended. For render loops that want raw spout.</summary>
     internal bool PerformKCycle()
     {
-        KBoundary?.Invoke();
         ApplyDueActions(FramesPerformed + Ksmps);
         PullInput();
         var started = Stopwatch.GetTimestamp();
@@ -251,9 +247,6 @@ public sealed unsafe class Engine : IDisposable
         spoutFrame = 0;
         return true;
     }
-
-    /// <summary>Csound's output of the last k-cycle: ksmps x nchnls doubles in Csound's own scale (0dbfs).</summary>
-    internal ReadOnlySpan<double> Spout => new(spout, Ksmps * OutputChannels);
 
     private void PushInput(ReadOnlySpan<float> input, int frames)
     {

@@ -16,9 +16,6 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     private long framesPlayed;
     private volatile bool scoreEnded;
 
-    /// <summary>Reloads reported so far (hot reload adds to it; control thread only).</summary>
-    public List<ReloadRecord> Reloads { get; } = [];
-
     /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
     public Action? OnControlTick { get; set; }
 
@@ -60,7 +57,6 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
             MaxCallbackMicroseconds = callbackTimes.MaxMicroseconds,
             P99CallbackMicroseconds = callbackTimes.Percentile(0.99),
             P50CallbackMicroseconds = callbackTimes.Percentile(0.50),
-            Reloads = Reloads.ToArray(),
             GcCollections = gcAfter - gcBefore,
             SecondsPlayed = SecondsPlayed,
             MessagesDropped = engine.Messages.Dropped,

@@ -20,16 +20,12 @@ public static class Session
         "-d",                  // no displays
     ];
 
-    /// <summary>Hooks that register opcode libraries into each new engine (e.g. the Python opcodes).</summary>
-    public static event Action<Engine>? EngineCreated;
-
     /// <summary>
     /// Compiles <paramref name="patch"/> into a new <paramref name="engine"/> (the caller owns and disposes it, and
     /// drains its messages, which say where a compile failed) and starts it. Throws <see cref="CsoundException"/>.
     /// </summary>
     public static void Start(Engine engine, PatchSource patch, Action<Engine>? beforeStart = null)
     {
-        EngineCreated?.Invoke(engine);
         engine.BeforeCompile += PythonOpcodes.Register;
         // Files the orchestra names (pyexeci "chain.py", soundfiles) are found next to the .csd, wherever we run.
         engine.SetOption($"--env:INCDIR+={patch.Directory}");

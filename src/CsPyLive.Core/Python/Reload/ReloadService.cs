@@ -40,7 +40,7 @@ public sealed class ReloadService : IDisposable
         Reloader.Submit(result, System.Diagnostics.Stopwatch.GetTimestamp(), frame);
     }
 
-    /// <summary>Control thread, every few milliseconds: submit what was compiled, report what was swapped.</summary>
+    /// <summary>Control thread, every few milliseconds: watch files pyexec ran, report what was swapped.</summary>
     public void Tick()
     {
         foreach (var path in PythonSources.TakeNew()) watcher.Watch(path);
