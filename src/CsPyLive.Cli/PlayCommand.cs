@@ -53,7 +53,6 @@ internal static class PlayCommand
     /// <summary>Plain-mode commands from standard input: 'rollback' undoes the last reload.</summary>
     private static void StartCommandReader(Action rollback)
     {
-        if (Console.IsInputRedirected && Console.In.Peek() == -1) return;
         new Thread(() =>
         {
             string? line;
@@ -68,9 +67,7 @@ internal static class PlayCommand
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
-        PatchSource patch;
-        try { patch = PatchSource.Resolve(input); }
-        catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
+        if (!PatchRun.TryResolve(input, out var patch)) return 2;
 
         record = record is null ? null : Path.GetFullPath(record);
         statsPath = statsPath is null ? null : Path.GetFullPath(statsPath);
@@ -78,13 +75,8 @@ internal static class PlayCommand
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Engine? engine = null;
-        try
+        return PatchRun.WithEngine(patch, engine =>
         {
-            Directory.SetCurrentDirectory(patch.Directory);
-            engine = new Engine();
-            Session.Start(engine, patch);
-            engine.Messages.Drain(ConsoleLog.Print);
             using var backend = OpenBackend(audio, engine, period, jack);
             if (audio == "auto" && backend is NullAudioBackend && record is null)
             {
@@ -120,17 +112,7 @@ internal static class PlayCommand
                 $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
             if (statsPath is not null) stats.WriteJson(statsPath);
             return 0;
-        }
-        catch (Exception e) when (e is CsoundException or PythonException or JackException or IOException or UnauthorizedAccessException or DllNotFoundException)
-        {
-            engine?.Messages.Drain(ConsoleLog.Print, flush: true);
-            ConsoleLog.Fail(e.Message);
-            return 1;
-        }
-        finally
-        {
-            engine?.Dispose();
-        }
+        });
     }
 
     /// <summary>

@@ -35,9 +35,7 @@ internal static class RenderCommand
     private static int Run(string input, string output, double? duration, SampleFormat format, string[] reloads)
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
-        PatchSource patch;
-        try { patch = PatchSource.Resolve(input); }
-        catch (FileNotFoundException e) { ConsoleLog.Fail(e.Message); return 2; }
+        if (!PatchRun.TryResolve(input, out var patch)) return 2;
 
         var outputPath = Path.GetFullPath(output);
         var scripted = new List<(double At, string File)>();
@@ -53,13 +51,8 @@ internal static class RenderCommand
             if (!File.Exists(file)) { ConsoleLog.Fail($"--reload {r}: no such file {file}"); return 2; }
             scripted.Add((at, file));
         }
-        Engine? engine = null;
-        try
+        return PatchRun.WithEngine(patch, engine =>
         {
-            Directory.SetCurrentDirectory(patch.Directory);
-            engine = new Engine();
-            Session.Start(engine, patch);
-            engine.Messages.Drain(ConsoleLog.Print);
             using var reload = scripted.Count == 0 ? null : new ReloadService(engine, ConsoleLog.Print);
             foreach (var (at, file) in scripted) reload!.ScheduleAt((long)Math.Round(at * engine.SampleRate), file);
             var watch = Stopwatch.StartNew();
@@ -79,16 +72,6 @@ internal static class RenderCommand
                 $"cspylive: wrote {outputPath} ({frames / engine.SampleRate:0.###} s, {engine.OutputChannels} ch, " +
                 $"{engine.SampleRate:0} Hz, {format.ToString().ToLowerInvariant()}) in {watch.Elapsed.TotalSeconds:0.###} s");
             return 0;
-        }
-        catch (Exception e) when (e is CsoundException or CsPyLive.Python.PythonException or IOException or UnauthorizedAccessException or DllNotFoundException)
-        {
-            engine?.Messages.Drain(ConsoleLog.Print, flush: true);
-            ConsoleLog.Fail(e.Message);
-            return 1;
-        }
-        finally
-        {
-            engine?.Dispose();
-        }
+        });
     }
 }
