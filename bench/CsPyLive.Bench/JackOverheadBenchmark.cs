@@ -14,33 +14,6 @@ namespace CsPyLive.Bench;
 /// </summary>
 internal static partial class JackOverheadBenchmark
 {
-    private const string HeavyCsd = """
-        <CsoundSynthesizer>
-        <CsInstruments>
-        sr = 48000
-        ksmps = 32
-        nchnls = 2
-        0dbfs = 1
-        instr 1
-          kcut expseg 200, p3 / 2, 6000, p3 / 2, 300
-          a1 vco2 0.1, p4
-          a2 vco2 0.1, p4 * 1.005, 2, 0.3
-          af moogladder a1 + a2, kcut, 0.5
-          aL, aR pan2 af, p5
-          outs aL, aR
-        endin
-        </CsInstruments>
-        <CsScore>
-        i1 0 3600 110 0.2
-        i1 0 3600 165 0.4
-        i1 0 3600 220 0.6
-        i1 0 3600 277 0.8
-        i1 0 3600 330 0.5
-        i1 0 3600 440 0.3
-        </CsScore>
-        </CsoundSynthesizer>
-        """;
-
     private const double WarmUpSeconds = 3;
 
     private sealed record Result(string Orchestra, LiveStats Stats, double CallbackMs, double PerformMs, long Callbacks)
@@ -55,7 +28,7 @@ internal static partial class JackOverheadBenchmark
         var name = "cspylive-bench-" + Environment.ProcessId;
         var dir = Directory.CreateTempSubdirectory("cspylive-bench-");
         var heavy = Path.Combine(dir.FullName, "heavy.csd");
-        File.WriteAllText(heavy, HeavyCsd);
+        File.WriteAllText(heavy, BenchOrchestras.DspOnly(3600));
         using var jackd = Process.Start(new ProcessStartInfo("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{period}"])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
         jackd.OutputDataReceived += (_, _) => { };

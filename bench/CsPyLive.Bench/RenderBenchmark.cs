@@ -9,40 +9,13 @@ namespace CsPyLive.Bench;
 /// </summary>
 internal static class RenderBenchmark
 {
-    private const string Csd = """
-        <CsoundSynthesizer>
-        <CsInstruments>
-        sr = 48000
-        ksmps = 32
-        nchnls = 2
-        0dbfs = 1
-        instr 1
-          kcut expseg 200, p3 / 2, 6000, p3 / 2, 300
-          a1 vco2 0.1, p4
-          a2 vco2 0.1, p4 * 1.005, 2, 0.3
-          af moogladder a1 + a2, kcut, 0.5
-          aL, aR pan2 af, p5
-          outs aL, aR
-        endin
-        </CsInstruments>
-        <CsScore>
-        i1 0 DUR 110 0.2
-        i1 0 DUR 165 0.4
-        i1 0 DUR 220 0.6
-        i1 0 DUR 277 0.8
-        i1 0 DUR 330 0.5
-        i1 0 DUR 440 0.3
-        </CsScore>
-        </CsoundSynthesizer>
-        """;
-
     public static int Run(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         var dir = Directory.CreateTempSubdirectory("cspylive-bench-");
         var csd = Path.Combine(dir.FullName, "long.csd");
-        File.WriteAllText(csd, Csd.Replace("DUR", seconds.ToString(CultureInfo.InvariantCulture)));
+        File.WriteAllText(csd, BenchOrchestras.DspOnly(seconds));
         var ours = Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
 
         var csoundTimes = new List<double>();

@@ -30,7 +30,7 @@ public sealed class BackgroundProcess : IDisposable
 
     /// <summary>Our cspylive as built next to the tests.</summary>
     public static BackgroundProcess CsPyLive(IDictionary<string, string>? environment, params string[] args) =>
-        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "cspylive.dll"), .. args], environment);
+        new("dotnet", [ProcessRunner.CsPyLiveDll, .. args], environment);
 
     public string StdErr { get { lock (stderr) return stderr.ToString(); } }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace CsPyLive.Tests.Support;
 
@@ -14,24 +13,8 @@ public static class ProcessRunner
     public static ProcessResult Run(string program, IEnumerable<string> args, string? workingDirectory = null,
         TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in time");
-        }
-        return new ProcessResult(p.ExitCode, stdout.Result, stderr.Result);
+        using var process = new BackgroundProcess(program, args, environment, workingDirectory);
+        return process.Wait(timeout ?? TimeSpan.FromMinutes(2));
     }
 
     /// <summary>Runs the real <c>csound</c> command, the reference implementation.</summary>
@@ -39,5 +22,8 @@ public static class ProcessRunner
 
     /// <summary>Runs our <c>cspylive</c> command as built next to the tests.</summary>
     public static ProcessResult CsPyLive(params string[] args) =>
-        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "cspylive.dll"), .. args]);
+        Run("dotnet", [CsPyLiveDll, .. args]);
+
+    /// <summary>Our cspylive as built next to the tests.</summary>
+    public static string CsPyLiveDll => Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
 }
