@@ -53,7 +53,15 @@ public static unsafe class PythonRuntime
     internal static BorrowedReference OSErrorType => new(osErrorType);
     internal static nint TupleType => tupleType;
 
-    private static nint Helper(string name)
+    /// <summary>
+    /// Defines host helpers (Python source) in our private namespace, out of the user's <c>__main__</c>; take them
+    /// with <see cref="Helper"/>. GIL held. Throws <see cref="PythonException"/>.
+    /// </summary>
+    internal static void DefineHelpers(string source, string filename) =>
+        Exec(source, new(helperDict), new(helperDict), filename);
+
+    /// <summary>A new reference to a helper defined in our private namespace. GIL held.</summary>
+    internal static nint Helper(string name)
     {
         var f = PyApi.PyDict_GetItemString(new(helperDict), name);
         if (f.IsNull) throw new PythonException($"helper {name} missing");

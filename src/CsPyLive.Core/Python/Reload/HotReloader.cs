@@ -68,9 +68,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         for (var i = 0; i < SlotCount; i++) slots[i] = new Slot();
         PythonRuntime.EnsureInitialized();
         using var gil = Gil.Acquire();
-        PythonRuntime.Exec(HelperSource, PythonRuntime.MainDict, PythonRuntime.MainDict, "<cspylive-reload>");
-        swapHelper = TakeFromMain("__cspylive_swap");
-        rollbackHelper = TakeFromMain("__cspylive_rollback");
+        PythonRuntime.DefineHelpers(HelperSource, "<cspylive-reload>");
+        swapHelper = PythonRuntime.Helper("reload_swap");
+        rollbackHelper = PythonRuntime.Helper("reload_rollback");
     }
 
     /// <summary>Rolls a swap back automatically when the new code raises where the old did not. On by default.</summary>
@@ -241,43 +241,25 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
 
     private static double Elapsed(long since) => (Stopwatch.GetTimestamp() - since) * 1e3 / Stopwatch.Frequency;
 
-    private static nint TakeFromMain(string name)
-    {
-        var f = PyApi.PyDict_GetItemString(PythonRuntime.MainDict, name);
-        if (f.IsNull) throw new PythonException($"{name} missing");
-        PyApi.Py_IncRef(f.Pointer);
-        return f.Pointer;
-    }
-
     private const string HelperSource = """
-        def __cspylive_swap(code, main, _missing=object()):
-            '''Runs a reloaded module's code in __main__; on an exception restores __main__ and re-raises.
-            Returns {name: previous value (or the missing marker)} of what it changed, for a rollback.'''
+        _missing = object()
+
+        def reload_swap(code, main):
+            '''Runs a reloaded module's code in __main__; on an exception puts back what it touched and re-raises.
+            Returns {name: previous value (or _missing)} of what it changed, for a rollback.'''
             # Module-level assignments and defs store names listed in co_names: snapshot just those, not all of
             # __main__, so the swap costs the same however big the session's namespace has grown.
             before = {k: main.get(k, _missing) for k in code.co_names}
             try:
                 exec(code, main)
             except BaseException:
-                for k, old in before.items():
-                    if old is _missing:
-                        main.pop(k, None)
-                    else:
-                        main[k] = old
+                reload_rollback(before, main)
                 raise
-            changed = {}
-            for k, old in before.items():
-                if main.get(k, _missing) is not old:
-                    changed[k] = old
-            changed['__cspylive_missing__'] = _missing
-            return changed
+            return {k: old for k, old in before.items() if main.get(k, _missing) is not old}
 
-        def __cspylive_rollback(changed, main):
-            missing = changed.get('__cspylive_missing__')
+        def reload_rollback(changed, main):
             for k, old in changed.items():
-                if k == '__cspylive_missing__':
-                    continue
-                if old is missing:
+                if old is _missing:
                     main.pop(k, None)
                 else:
                     main[k] = old
