@@ -26,5 +26,10 @@ internal static class BenchmarksFile
     }
 
     public static string Machine() =>
-        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}";
+        $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}, " +
+        $"load average {LoadAverage()} at the end";
+
+    /// <summary>The 1-minute load average: the machines are shared, and a number means little without it.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 }

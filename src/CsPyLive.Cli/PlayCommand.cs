@@ -94,6 +94,7 @@ internal static class PlayCommand
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
             if (reload is not null)
             {
+                reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;
                 var rollbackRequested = 0;
                 StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1));
                 host.OnControlTick = () =>

@@ -14,10 +14,29 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
 {
     private readonly DurationHistogram callbackTimes = new();
     private long framesPlayed;
+    private long callbacksDone;
     private volatile bool scoreEnded;
 
     /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
     public Action? OnControlTick { get; set; }
+
+    /// <summary>
+    /// Returns just after the audio thread finishes a callback — the start of its idle gap until the next period —
+    /// or false after two periods without one (stopped, or a device that is not running). Control threads only; it
+    /// spins, so use it for rare work that must hold the GIL briefly without making the audio thread wait.
+    /// </summary>
+    public bool WaitForCallbackGap()
+    {
+        var seen = Volatile.Read(ref callbacksDone);
+        var limit = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency * backend.PeriodFrames / backend.SampleRate;
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref callbacksDone) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > limit) return false;
+            spinner.SpinOnce(sleep1Threshold: -1); // yield, never sleep a whole millisecond: the gap is short
+        }
+        return true;
+    }
 
     public double SecondsPlayed => Interlocked.Read(ref framesPlayed) / (double)backend.SampleRate;
 
@@ -72,5 +91,6 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
         Interlocked.Add(ref framesPlayed, buffers.Frames);
         if (produced < buffers.Frames) scoreEnded = true;
         callbackTimes.Record(Stopwatch.GetElapsedTime(start).Ticks / 10.0);
+        Volatile.Write(ref callbacksDone, callbacksDone + 1);
     }
 }

@@ -34,14 +34,19 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
     private readonly List<ReloadRecord> records = [];
     private readonly Stack<nint> undo = new(64); // previous-values dicts (owned refs) of good swaps, newest on top; audio thread only
+    private nint snapshotHelper;
     private nint swapHelper;
     private nint rollbackHelper;
     private int nextSlot;
+    private int swapsPending; // submitted, not yet applied
     private Pending? watchingForRegression;
 
     private sealed class Slot
     {
-        public byte[]? Code;
+        /// <summary>The unmarshalled module code (an owned PyObject*), handed to the audio thread; 0 when taken.</summary>
+        public nint CodeObject;
+        /// <summary>{name: value before the swap} for the names the module stores (owned), taken with the code.</summary>
+        public nint Before;
         public string Path = "";
         public long SeenAt;
     }
@@ -69,12 +74,21 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         PythonRuntime.EnsureInitialized();
         using var gil = Gil.Acquire();
         PythonRuntime.DefineHelpers(HelperSource, "<cspylive-reload>");
+        snapshotHelper = PythonRuntime.Helper("reload_snapshot");
         swapHelper = PythonRuntime.Helper("reload_swap");
         rollbackHelper = PythonRuntime.Helper("reload_rollback");
     }
 
     /// <summary>Rolls a swap back automatically when the new code raises where the old did not. On by default.</summary>
     public bool AutoRollback { get; set; } = true;
+
+    /// <summary>
+    /// Waits until the audio thread has just finished a callback, so the GIL is free for a while (the live host's
+    /// idle gap between periods). Unmarshalling a large module from cold memory takes a few hundred microseconds
+    /// with the GIL held: done in that gap, the audio thread never waits for it and only runs the module's
+    /// definitions. Null (offline render): unmarshal at once.
+    /// </summary>
+    public Func<bool>? WaitForCallbackGap { get; set; }
 
     /// <summary>How long after a swap new errors count against it.</summary>
     public TimeSpan RollbackWindow { get; set; } = TimeSpan.FromSeconds(2);
@@ -102,10 +116,53 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             records.Add(new ReloadRecord(result.Path, false, result.Describe(), 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
             return;
         }
-        var index = nextSlot++ % SlotCount;
+        var inGap = WaitForCallbackGap?.Invoke() ?? false;
+        nint code;
+        using (Gil.Acquire())
+        {
+            fixed (byte* p = result.MarshalledCode) code = PyApi.PyMarshal_ReadObjectFromString(p, result.MarshalledCode!.Length).Steal().Pointer;
+            if (code == 0)
+            {
+                using var text = PythonRuntime.TakeExceptionText();
+                var error = PythonRuntime.ToManagedString(text).TrimEnd();
+                log(MessageKind.Error, $"reload: {Path.GetFileName(result.Path)}: the compiled code does not load ({error}); nothing changed");
+                records.Add(new ReloadRecord(result.Path, false, error, 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
+                return;
+            }
+            // The names the module will store, and their values now, for a rollback. Taken here, in the gap, when this
+            // swap is next in line (the audio thread then only runs the definitions); when another swap is still
+            // waiting, or there is no gap (offline render), the audio thread takes it, since only it sees the state
+            // the swap will replace.
+            nint before = 0;
+            if (inGap && Volatile.Read(ref swapsPending) == 0)
+            {
+                var snapshotArgs = stackalloc nint[2] { code, PythonRuntime.MainDict.Pointer };
+                before = PyApi.PyObject_Vectorcall(new(snapshotHelper), snapshotArgs, 2, 0).Steal().Pointer;
+                if (before == 0) PyApi.PyErr_Clear(); // the audio thread will try again
+            }
+            var index = nextSlot++ % SlotCount;
+            ReleaseSlot(slots[index]); // a swap never applied: 16 saves ago
+            SubmitSwap(index, code, before, result.Path, seenAt, frame);
+        }
+    }
+
+    /// <summary>Drops a slot's code and snapshot if the audio thread never took them. GIL held.</summary>
+    private void ReleaseSlot(Slot slot)
+    {
+        var code = Interlocked.Exchange(ref slot.CodeObject, 0);
+        if (code == 0) return;
+        PyApi.Py_DecRef(code);
+        if (slot.Before != 0) PyApi.Py_DecRef(slot.Before);
+        Interlocked.Decrement(ref swapsPending);
+    }
+
+    private void SubmitSwap(int index, nint code, nint before, string path, long seenAt, long frame)
+    {
+        Interlocked.Increment(ref swapsPending);
         var slot = slots[index];
-        Volatile.Write(ref slot.Code, result.MarshalledCode);
-        slot.Path = result.Path;
+        slot.Before = before;
+        Volatile.Write(ref slot.CodeObject, code);
+        slot.Path = path;
         slot.SeenAt = seenAt;
         var action = new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, ChannelSlot = index, Count = OpSwap };
         if (!engine.Enqueue(action)) log(MessageKind.Error, "reload: the engine's queue is full; save again");
@@ -128,7 +185,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         };
         using (Gil.Acquire())
         {
-            if (action.Count == OpSwap) outcome.Ok = Swap(slots[action.ChannelSlot].Code!, ref outcome);
+            if (action.Count == OpSwap) outcome.Ok = Swap(slots[action.ChannelSlot], ref outcome);
             else outcome.Ok = RollBackNewest(ref outcome);
         }
         outcome.StallTicks = Stopwatch.GetTimestamp() - start;
@@ -136,27 +193,23 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         outcomes.TryEnqueue(outcome);
     }
 
-    private bool Swap(byte[] code, ref SwapOutcome outcome)
+    private bool Swap(Slot slot, ref SwapOutcome outcome)
     {
-        NewReference codeObject;
-        fixed (byte* p = code) codeObject = PyApi.PyMarshal_ReadObjectFromString(p, code.Length);
-        using (codeObject)
+        var code = Interlocked.Exchange(ref slot.CodeObject, 0);
+        if (code == 0) return false; // superseded before it was applied
+        Interlocked.Decrement(ref swapsPending);
+        var before = slot.Before;
+        var args = stackalloc nint[3] { code, PythonRuntime.MainDict.Pointer, before != 0 ? before : PythonRuntime.None.Pointer };
+        var taken = PyApi.PyObject_Vectorcall(new(swapHelper), args, 3, 0); // the snapshot it used
+        PyApi.Py_DecRef(code);
+        if (before != 0) PyApi.Py_DecRef(before);
+        if (taken.IsNull)
         {
-            if (codeObject.IsNull)
-            {
-                outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
-                return false;
-            }
-            var args = stackalloc nint[2] { codeObject.DangerousPointer, PythonRuntime.MainDict.Pointer };
-            var previous = PyApi.PyObject_Vectorcall(new(swapHelper), args, 2, 0);
-            if (previous.IsNull)
-            {
-                outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
-                return false;
-            }
-            undo.Push(previous.Steal().Pointer);
-            return true;
+            outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
+            return false;
         }
+        undo.Push(taken.Steal().Pointer); // what a rollback puts back
+        return true;
     }
 
     private bool RollBackNewest(ref SwapOutcome outcome)
@@ -244,21 +297,25 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private const string HelperSource = """
         _missing = object()
 
-        def reload_swap(code, main):
-            '''Runs a reloaded module's code in __main__; on an exception puts back what it touched and re-raises.
-            Returns {name: previous value (or _missing)} of what it changed, for a rollback.'''
-            # Module-level assignments and defs store names listed in co_names: snapshot just those, not all of
-            # __main__, so the swap costs the same however big the session's namespace has grown.
-            before = {k: main.get(k, _missing) for k in code.co_names}
+        def reload_snapshot(code, main):
+            '''{name: current value (or _missing)} for the names a module's code stores: module-level assignments and
+            defs store names listed in co_names, so this costs the same however big __main__ has grown.'''
+            return {k: main.get(k, _missing) for k in code.co_names}
+
+        def reload_swap(code, main, before):
+            '''Runs a reloaded module's code in __main__; if it raises, puts back what it touched and re-raises.
+            Returns the snapshot of what it replaced (taken now when none was given), for a rollback.'''
+            if before is None:
+                before = reload_snapshot(code, main)
             try:
                 exec(code, main)
             except BaseException:
                 reload_rollback(before, main)
                 raise
-            return {k: old for k, old in before.items() if main.get(k, _missing) is not old}
+            return before
 
-        def reload_rollback(changed, main):
-            for k, old in changed.items():
+        def reload_rollback(before, main):
+            for k, old in before.items():
                 if old is _missing:
                     main.pop(k, None)
                 else:
@@ -270,8 +327,10 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         if (!PythonRuntime.IsInitialized) return;
         using var gil = Gil.Acquire();
         while (undo.Count > 0) PyApi.Py_DecRef(undo.Pop()); // the audio thread has stopped by now
+        foreach (var slot in slots) ReleaseSlot(slot);
+        if (snapshotHelper != 0) PyApi.Py_DecRef(snapshotHelper);
         if (swapHelper != 0) PyApi.Py_DecRef(swapHelper);
         if (rollbackHelper != 0) PyApi.Py_DecRef(rollbackHelper);
-        swapHelper = rollbackHelper = 0;
+        snapshotHelper = swapHelper = rollbackHelper = 0;
     }
 }
