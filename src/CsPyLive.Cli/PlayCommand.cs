@@ -25,15 +25,20 @@ internal static class PlayCommand
         var jackName = new Option<string>("--jack-name") { Description = "JACK client name", DefaultValueFactory = _ => "cspylive" };
         var noConnect = new Option<bool>("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
         var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
+        var budget = new Option<double>("--python-budget-ms")
+        {
+            Description = "interrupt Python that keeps one audio callback busy longer than this (an endless loop in a pycall)",
+            DefaultValueFactory = _ => 25,
+        };
         var noRollback = new Option<bool>("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
         var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
         {
-            input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback,
+            input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback, budget,
         };
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
             r.GetValue(stats), r.GetValue(period),
             new JackOptions { ClientName = r.GetValue(jackName)!, AutoConnect = !r.GetValue(noConnect), Log = line => ConsoleLog.Print(MessageKind.Warning, "cspylive: " + line) },
-            !r.GetValue(noRollback)));
+            !r.GetValue(noRollback), r.GetValue(budget)));
         return command;
     }
 
@@ -63,9 +68,10 @@ internal static class PlayCommand
         }) { IsBackground = true, Name = "cspylive-commands" }.Start();
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback)
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback, double pythonBudgetMs)
     {
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
+        if (pythonBudgetMs <= 0) { ConsoleLog.Fail("--python-budget-ms must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
         if (!PatchRun.TryResolve(input, out var patch)) return 2;
 
@@ -92,6 +98,10 @@ internal static class PlayCommand
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
             using var reload = StartReload(engine, patch, autoRollback);
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
+            using var watchdog = PythonRuntime.IsInitialized
+                ? new PythonWatchdog(() => host.CallbackStartedAt, TimeSpan.FromMilliseconds(pythonBudgetMs), engine.Messages)
+                : null;
+            if (watchdog is not null) host.OnFirstCallback = watchdog.NoteAudioThread;
             if (reload is not null)
             {
                 reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;

@@ -15,10 +15,17 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     private readonly DurationHistogram callbackTimes = new();
     private long framesPlayed;
     private long callbacksDone;
+    private long callbackStartedAt;
     private volatile bool scoreEnded;
 
     /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
     public Action? OnControlTick { get; set; }
+
+    /// <summary>Runs once on the audio thread, at the start of its first callback (e.g. to note which thread it is).</summary>
+    public Action? OnFirstCallback { get; set; }
+
+    /// <summary>Stopwatch timestamp at which the callback now running started; 0 between callbacks. Any thread.</summary>
+    public long CallbackStartedAt => Volatile.Read(ref callbackStartedAt);
 
     /// <summary>
     /// Returns just after the audio thread finishes a callback — the start of its idle gap until the next period —
@@ -86,11 +93,14 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     private void OnAudio(in AudioBuffers buffers)
     {
         var start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref callbackStartedAt, start);
+        if (callbacksDone == 0) OnFirstCallback?.Invoke();
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
         recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
         Interlocked.Add(ref framesPlayed, buffers.Frames);
         if (produced < buffers.Frames) scoreEnded = true;
         callbackTimes.Record(Stopwatch.GetElapsedTime(start).Ticks / 10.0);
         Volatile.Write(ref callbacksDone, callbacksDone + 1);
+        Volatile.Write(ref callbackStartedAt, 0);
     }
 }

@@ -18,6 +18,17 @@ internal static unsafe partial class PyApi
 
     // --- interpreter and GIL -------------------------------------------------------------------------------------
 
+    /// <summary>unsigned long PyThread_get_thread_ident(void): this thread's id as Python knows it; no GIL needed.</summary>
+    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyThread_get_thread_ident")]
+    internal static partial CULong PyThread_get_thread_ident();
+
+    /// <summary>
+    /// int PyThreadState_SetAsyncExc(unsigned long id, PyObject *exc): the thread raises <c>exc</c> (a class) at its
+    /// next bytecode boundary. Returns how many thread states were changed. GIL held.
+    /// </summary>
+    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyThreadState_SetAsyncExc")]
+    internal static partial int PyThreadState_SetAsyncExc(CULong id, BorrowedReference exc);
+
     [LibraryImport(PythonLibrary.Name, EntryPoint = "Py_IsInitialized")]
     internal static partial int Py_IsInitialized();
 

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using CsPyLive.Csound;
+using CsPyLive.Python.CPython;
+
+namespace CsPyLive.Python;
+
+/// <summary>
+/// Interrupts Python code that keeps the audio thread busy past its budget — an endless loop in a function a
+/// <c>pycall</c> calls — so the show goes on: the call raises <c>RunawayPythonError</c>, the opcode reports it like
+/// any Python exception (the note keeps its last outputs), and the next period plays.
+/// </summary>
+/// <remarks>
+/// A watchdog thread looks every couple of milliseconds at when the current audio callback started. Past the
+/// budget it takes the GIL — which the looping audio thread hands over within Python's switch interval (0.5 ms
+/// here) — and asks CPython to raise in the audio thread (<c>PyThreadState_SetAsyncExc</c>). Code stuck inside one
+/// long C call (not bytecode) cannot be interrupted this way; it is reported once the call returns. One watchdog
+/// per live host; <see cref="NoteAudioThread"/> must run once on the audio thread.
+/// </remarks>
+public sealed class PythonWatchdog : IDisposable
+{
+    private readonly Func<long> callbackStartedAt;
+    private readonly long budgetTicks;
+    private readonly MessageLog log;
+    private readonly Thread thread;
+    private readonly nint runawayError; // owned exception class
+    private volatile bool running = true;
+    private ulong audioThreadIdent;
+    private long interrupts;
+
+    /// <param name="callbackStartedAt">Stopwatch timestamp at which the running callback started; 0 between callbacks.</param>
+    /// <param name="budget">How long one callback may run before Python in it is interrupted.</param>
+    /// <param name="log">Where the interruption is reported.</param>
+    public PythonWatchdog(Func<long> callbackStartedAt, TimeSpan budget, MessageLog log)
+    {
+        this.callbackStartedAt = callbackStartedAt;
+        budgetTicks = (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        this.log = log;
+        PythonRuntime.EnsureInitialized();
+        using (Gil.Acquire())
+        {
+            PythonRuntime.DefineHelpers("""
+                class RunawayPythonError(RuntimeError):
+                    def __init__(self, *args):
+                        super().__init__(args[0] if args else
+                            "interrupted by CsPyLive's watchdog: this call kept the audio thread past its time budget")
+                """, "<cspylive-watchdog>");
+            runawayError = PythonRuntime.Helper("RunawayPythonError");
+        }
+        thread = new Thread(Watch) { IsBackground = true, Name = "cspylive-python-watchdog", Priority = ThreadPriority.AboveNormal };
+        thread.Start();
+    }
+
+    /// <summary>How many times Python was interrupted.</summary>
+    public long Interrupts => Interlocked.Read(ref interrupts);
+
+    /// <summary>Audio thread, once (e.g. in its first callback): remembers which thread to interrupt. No GIL needed.</summary>
+    public void NoteAudioThread()
+    {
+        if (Volatile.Read(ref audioThreadIdent) == 0) Volatile.Write(ref audioThreadIdent, (ulong)PyApi.PyThread_get_thread_ident().Value);
+    }
+
+    private void Watch()
+    {
+        long interruptedCallback = 0;
+        while (running)
+        {
+            Thread.Sleep(2);
+            var started = callbackStartedAt();
+            var ident = Volatile.Read(ref audioThreadIdent);
+            if (started == 0 || ident == 0 || started == interruptedCallback) continue;
+            if (Stopwatch.GetTimestamp() - started < budgetTicks) continue;
+            using (Gil.Acquire())
+            {
+                if (callbackStartedAt() != started) continue; // it finished while we waited for the GIL
+                PyApi.PyThreadState_SetAsyncExc(new CULong(checked((nuint)ident)), new BorrowedReference(runawayError));
+            }
+            interruptedCallback = started;
+            Interlocked.Increment(ref interrupts);
+            log.Write(MessageKind.Error,
+                $"watchdog: Python code kept the audio thread busy for more than {budgetTicks * 1000.0 / Stopwatch.Frequency:0} ms; interrupted it\n");
+        }
+    }
+
+    public void Dispose()
+    {
+        running = false;
+        thread.Join();
+        using (Gil.Acquire()) PyApi.Py_DecRef(runawayError);
+    }
+}
