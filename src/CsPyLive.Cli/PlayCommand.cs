@@ -13,24 +13,28 @@ namespace CsPyLive.Cli;
 /// <summary><c>cspylive play</c>: performs a patch in real time on an audio backend.</summary>
 internal static class PlayCommand
 {
-    public static Command Create()
+    public static Command Create(HostConfig config)
     {
         var input = new Argument<string>("patch") { Description = "a .csd file or a patch folder" };
-        var audio = new Option<string>("--audio") { Description = "audio backend: auto, null (a real-time clock, no device) or jack", DefaultValueFactory = _ => "auto" };
+        var audio = new Option<string>("--audio") { Description = "audio backend: auto, null (a real-time clock, no device) or jack", DefaultValueFactory = _ => config.Audio.Backend };
         audio.AcceptOnlyFromAmong("auto", "null", "jack");
         var duration = new Option<double?>("--duration", "-d") { Description = "stop cleanly after this many seconds of audio" };
         var record = new Option<string?>("--record") { Description = "write what the engine produced to this WAV file" };
         var stats = new Option<string?>("--stats") { Description = "write measurements as JSON here when the run ends" };
-        var period = new Option<int>("--period") { Description = "frames per audio period (null backend; JACK's is the server's)", DefaultValueFactory = _ => 256 };
-        var jackName = new Option<string>("--jack-name") { Description = "JACK client name", DefaultValueFactory = _ => "cspylive" };
-        var noConnect = new Option<bool>("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
+        var period = new Option<int>("--period") { Description = "frames per audio period (null backend; JACK's is the server's)", DefaultValueFactory = _ => config.Audio.Period };
+        var jackName = new Option<string>("--jack-name") { Description = "JACK client name", DefaultValueFactory = _ => config.Audio.JackClient };
+        var noConnect = new Option<bool>("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports", DefaultValueFactory = _ => !config.Audio.Connect };
         var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
         var budget = new Option<double>("--python-budget-ms")
         {
             Description = "interrupt Python that keeps one audio callback busy longer than this (an endless loop in a pycall)",
-            DefaultValueFactory = _ => 25,
+            DefaultValueFactory = _ => config.Python.BudgetMs,
         };
-        var noRollback = new Option<bool>("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
+        var noRollback = new Option<bool>("--no-auto-rollback")
+        {
+            Description = "keep reloaded code even when it raises where the previous version did not",
+            DefaultValueFactory = _ => !config.Reload.AutoRollback,
+        };
         var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
         {
             input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback, budget,

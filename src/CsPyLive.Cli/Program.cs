@@ -1,7 +1,19 @@
 using System.CommandLine;
 using CsPyLive.Cli;
+using CsPyLive.Live;
+
+HostConfig config;
+try
+{
+    config = HostConfig.Load();
+}
+catch (InvalidDataException e)
+{
+    ConsoleLog.Fail("config: " + e.Message);
+    return 2;
+}
 
 var root = new RootCommand("CsPyLive: a live-performance host for Csound with Python.");
-root.Subcommands.Add(PlayCommand.Create());
+root.Subcommands.Add(PlayCommand.Create(config));
 root.Subcommands.Add(RenderCommand.Create());
 return root.Parse(args).Invoke();
