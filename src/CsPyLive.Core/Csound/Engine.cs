@@ -42,7 +42,8 @@ public sealed unsafe class Engine : IDisposable
     private double* spin;
     private int spoutFrame;          // frames of the current k-cycle already handed out; == Ksmps when used up
     private float[] inputFifo = [];
-    private int inputFifoFrames;
+    private int inputFifoStart;      // first frame not yet handed to Csound
+    private int inputFifoFrames;     // frames held from inputFifoStart on
     private bool inputPrimed;
     private long droppedActions;
     private long performTicks;
@@ -259,9 +260,15 @@ public sealed unsafe class Engine : IDisposable
             inputFifo.AsSpan(0, inputFifoFrames * channels).Clear();
             inputPrimed = true;
         }
-        var room = inputFifo.Length / channels - inputFifoFrames;
-        var n = Math.Min(frames, room);
-        var dst = inputFifo.AsSpan(inputFifoFrames * channels, n * channels);
+        var capacity = inputFifo.Length / channels;
+        if (inputFifoStart + inputFifoFrames + frames > capacity)
+        {
+            // Move the few frames still held to the front: once per block at most, instead of once per k-cycle.
+            inputFifo.AsSpan(inputFifoStart * channels, inputFifoFrames * channels).CopyTo(inputFifo);
+            inputFifoStart = 0;
+        }
+        var n = Math.Min(frames, capacity - inputFifoStart - inputFifoFrames);
+        var dst = inputFifo.AsSpan((inputFifoStart + inputFifoFrames) * channels, n * channels);
         if (input.IsEmpty) dst.Clear();
         else input[..(n * channels)].CopyTo(dst);
         inputFifoFrames += n;
@@ -272,11 +279,14 @@ public sealed unsafe class Engine : IDisposable
         if (InputChannels == 0) return;
         var channels = InputChannels;
         var n = Math.Min(Ksmps, inputFifoFrames);
-        var samples = n * channels;
-        for (var i = 0; i < samples; i++) spin[i] = inputFifo[i] * ZeroDbfs;
-        for (var i = samples; i < Ksmps * channels; i++) spin[i] = 0;
-        inputFifo.AsSpan(samples, (inputFifoFrames - n) * channels).CopyTo(inputFifo);
+        var src = inputFifo.AsSpan(inputFifoStart * channels, n * channels);
+        var dst = new Span<double>(spin, Ksmps * channels);
+        var zeroDbfs = ZeroDbfs;
+        for (var i = 0; i < src.Length; i++) dst[i] = src[i] * zeroDbfs;
+        dst[src.Length..].Clear();
+        inputFifoStart += n;
         inputFifoFrames -= n;
+        if (inputFifoFrames == 0) inputFifoStart = 0;
     }
 
     private void ApplyDueActions(long endFrame)
