@@ -1,12 +1,18 @@
+using System.Text.RegularExpressions;
 using CsPyLive.Csound;
 
 namespace CsPyLive.Cli;
 
 /// <summary>Prints engine messages (Csound's and Python's, in order) to standard error, as the csound CLI does.</summary>
-internal static class ConsoleLog
+internal static partial class ConsoleLog
 {
+    /// <summary>Csound wraps some messages in terminal colour codes; they are noise in a log file or a pipe.</summary>
+    [GeneratedRegex("\x1b\\[[0-9;]*m")]
+    private static partial Regex TerminalCodes();
+
     public static void Print(MessageKind kind, string line)
     {
+        if (line.Contains('\x1b')) line = TerminalCodes().Replace(line, "");
         var color = kind switch
         {
             MessageKind.Error => ConsoleColor.Red,

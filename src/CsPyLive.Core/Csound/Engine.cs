@@ -52,7 +52,11 @@ public sealed unsafe class Engine : IDisposable
     public Engine()
     {
         if (Interlocked.Exchange(ref initialized, 1) == 0)
+        {
             csoundInitialize(CSOUNDINIT_NO_SIGNAL_HANDLER | CSOUNDINIT_NO_ATEXIT);
+            // csoundCreate loads plugins and may print before our per-instance callback is set: route that too.
+            if (!OperatingSystem.IsWindows()) csoundSetDefaultMessageCallback(&OnDefaultMessage);
+        }
         self = GCHandle.Alloc(this);
         csound = csoundCreate(GCHandle.ToIntPtr(self));
         if (csound == 0) throw new CsoundException("csoundCreate failed");
@@ -375,24 +379,46 @@ public sealed unsafe class Engine : IDisposable
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(csound == 0, this);
 
     [UnmanagedCallersOnly]
+    private static void OnDefaultMessage(nint cs, int attr, byte* format, nint args)
+    {
+        try
+        {
+            var buffer = stackalloc byte[1024];
+            var n = vsnprintf(buffer, 1024, format, args);
+            if (n < 0) return;
+            buffer[Math.Min(n, 1023)] = 0;
+            Route(cs, attr, buffer);
+        }
+        catch
+        {
+            // Nothing may cross back into C.
+        }
+    }
+
+    [UnmanagedCallersOnly]
     private static void OnMessage(nint cs, int attr, byte* text)
     {
         try
         {
-            var host = csoundGetHostData(cs);
-            if (host == 0 || GCHandle.FromIntPtr(host).Target is not Engine engine) return;
-            var kind = (attr & CSOUNDMSG_TYPE_MASK) switch
-            {
-                CSOUNDMSG_ERROR => MessageKind.Error,
-                CSOUNDMSG_WARNING => MessageKind.Warning,
-                _ => MessageKind.Info,
-            };
-            engine.Messages.Write(kind, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
+            Route(cs, attr, text);
         }
         catch
         {
             // Nothing may cross back into C; a lost message is the lesser harm.
         }
+    }
+
+    private static void Route(nint cs, int attr, byte* text)
+    {
+        var host = cs == 0 ? 0 : csoundGetHostData(cs);
+        if (host == 0 || GCHandle.FromIntPtr(host).Target is not Engine engine) return;
+        var kind = (attr & CSOUNDMSG_TYPE_MASK) switch
+        {
+            CSOUNDMSG_ERROR => MessageKind.Error,
+            CSOUNDMSG_WARNING => MessageKind.Warning,
+            _ => MessageKind.Info,
+        };
+        engine.Messages.Write(kind, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
     }
 
     /// <summary>Destroys the Csound instance. Only once the performing thread has stopped calling <see cref="Process"/>.</summary>

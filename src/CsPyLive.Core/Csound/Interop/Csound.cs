@@ -103,6 +103,19 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetMessageLevel")]
     internal static partial void csoundSetMessageLevel(nint csound, int level);
 
+    /// <summary>
+    /// void csoundSetDefaultMessageCallback(void (*)(CSOUND*, int attr, const char *format, va_list args)): messages
+    /// printed before an instance has its own callback (plugin loading inside csoundCreate). <c>va_list</c> arrives
+    /// as a pointer on the platforms we support (an array type on x86-64 SysV, char* on Windows, passed by reference
+    /// on AArch64) and goes straight to <see cref="vsnprintf"/>.
+    /// </summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetDefaultMessageCallback")]
+    internal static partial void csoundSetDefaultMessageCallback(delegate* unmanaged<nint, int, byte*, nint, void> callback);
+
+    /// <summary>int vsnprintf(char *str, size_t size, const char *format, va_list ap), from the C library.</summary>
+    [LibraryImport("libc", EntryPoint = "vsnprintf")]
+    internal static partial int vsnprintf(byte* buffer, nuint size, byte* format, nint args);
+
     /// <summary>void csoundSetMessageStringCallback(CSOUND*, void (*)(CSOUND*, int attr, const char *str))</summary>
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetMessageStringCallback")]
     internal static partial void csoundSetMessageStringCallback(
