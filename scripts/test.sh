@@ -5,6 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/ensure-deps.sh --for-tests
+# JACK keeps a registry of at most 8 servers in /dev/shm; servers that were killed leave entries behind, and
+# once it is full no server starts. With no jackd running, every entry is stale: start from a clean registry.
+if ! pgrep -x jackd >/dev/null 2>&1; then rm -f /dev/shm/jack-shm-registry /dev/shm/jack-[0-9]*; fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -25,7 +25,7 @@ internal static partial class JackOverheadBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         const int period = 256;
-        var name = "cspylive-bench-" + Environment.ProcessId;
+                var name = "cspylive-bench"; // one name: JACK reclaims a dead server's registry entry only under the same name
         var dir = Directory.CreateTempSubdirectory("cspylive-bench-");
         var heavy = Path.Combine(dir.FullName, "heavy.csd");
         File.WriteAllText(heavy, BenchOrchestras.DspOnly(3600));
@@ -76,7 +76,13 @@ internal static partial class JackOverheadBenchmark
         }
         finally
         {
-            if (!jackd.HasExited) { jackd.Kill(); jackd.WaitForExit(); }
+            if (!jackd.HasExited)
+            {
+                // SIGTERM lets jackd leave JACK's server registry; SIGKILL would leave its entry behind.
+                Process.Start("kill", ["-TERM", jackd.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+                if (!jackd.WaitForExit(5000)) jackd.Kill();
+                jackd.WaitForExit();
+            }
             dir.Delete(true);
         }
     }

@@ -10,12 +10,15 @@ namespace CsPyLive.Tests.Jack;
 /// </summary>
 public sealed class JackServer : IDisposable
 {
+    private const int NamePool = 6;
     private readonly StringBuilder log = new();
+    private readonly FileStream? nameLease;
     private Process? process;
 
     public JackServer(int sampleRate = 48000, int period = 256, string? name = null)
     {
-        Name = name ?? "cspylive-test-" + Guid.NewGuid().ToString("N")[..10];
+        if (name is null) (name, nameLease) = LeaseName();
+        Name = name;
         SampleRate = sampleRate;
         Period = period;
         Start();
@@ -91,5 +94,37 @@ public sealed class JackServer : IDisposable
         return false;
     }
 
-    public void Dispose() => Kill();
+    public void Dispose()
+    {
+        Kill();
+        nameLease?.Dispose();
+    }
+
+    /// <summary>
+    /// A server name from a small pool, held with an exclusive file lock (across processes) while in use. JACK keeps a
+    /// registry of at most 8 servers in shared memory and frees an entry left by a server that died only when a new
+    /// server registers under the same name: a fresh name per test would fill it after a few killed servers, and then
+    /// no server starts at all ("Too many servers already active").
+    /// </summary>
+    private static (string Name, FileStream Lease) LeaseName()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            for (var i = 0; i < NamePool; i++)
+            {
+                var path = Path.Combine(Path.GetTempPath(), $"cspylive-jack-test-{i}.lock");
+                try
+                {
+                    return ($"cspylive-test-{i}", new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                }
+                catch (IOException)
+                {
+                    // another test (or test process) has this one
+                }
+            }
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("no JACK server name free in the pool");
+            Thread.Sleep(100);
+        }
+    }
 }
