@@ -1,6 +1,8 @@
 using CsPyLive.Csound;
 using CsPyLive.Python.Opcodes;
 
+using CsPyLive.Tests.Support;
+
 namespace CsPyLive.Tests.Python;
 
 /// <summary>Python tests share one interpreter (its __main__): they run one at a time.</summary>
@@ -51,22 +53,7 @@ internal sealed class PyRun : IDisposable
     public void Dispose() => Engine.Dispose();
 
     /// <summary>A CSD with the given orchestra body (after the header and pyinit) and score.</summary>
-    public static string Csd(string orchestra, string score, int ksmps = 10, bool pyinit = true) => $"""
-        <CsoundSynthesizer>
-        <CsOptions>
-        -n -d -m0
-        </CsOptions>
-        <CsInstruments>
-        sr = 44100
-        ksmps = {ksmps}
-        nchnls = 1
-        0dbfs = 1
-        {(pyinit ? "pyinit" : "")}
-        {orchestra}
-        </CsInstruments>
-        <CsScore>
-        {score}
-        </CsScore>
-        </CsoundSynthesizer>
-        """;
+    public static string Csd(string orchestra, string score, int ksmps = 10, bool pyinit = true) =>
+        TestEngines.Csd((pyinit ? "pyinit\n" : "") + orchestra, score,
+            header: $"sr = 44100\nksmps = {ksmps}\nnchnls = 1\n0dbfs = 1", options: "-n -d -m0");
 }

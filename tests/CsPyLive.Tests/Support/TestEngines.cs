@@ -5,8 +5,12 @@ namespace CsPyLive.Tests.Support;
 /// <summary>Started engines for tests, from orchestra and score text.</summary>
 public static class TestEngines
 {
-    public static string Csd(string orchestra, string score, string header = "sr = 48000\nksmps = 64\nnchnls = 2\n0dbfs = 1") => $"""
+    public static string Csd(string orchestra, string score, string header = "sr = 48000\nksmps = 64\nnchnls = 2\n0dbfs = 1",
+        string options = "") => $"""
         <CsoundSynthesizer>
+        <CsOptions>
+        {options}
+        </CsOptions>
         <CsInstruments>
         {header}
         {orchestra}
