@@ -5,6 +5,7 @@ using CsPyLive.Audio.Null;
 using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
 using CsPyLive.Live;
+using CsPyLive.Osc;
 using CsPyLive.Python;
 using CsPyLive.Python.Reload;
 
@@ -26,14 +27,16 @@ internal static class PlayCommand
         var noConnect = new Option<bool>("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
         var noTui = new Option<bool>("--no-tui") { Description = "plain log lines (the only mode for now)" };
         var noRollback = new Option<bool>("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
+        var osc = OscCommandLine.Create();
         var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
         {
             input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback,
         };
+        foreach (var option in osc.Options) command.Options.Add(option);
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
             r.GetValue(stats), r.GetValue(period),
             new JackOptions { ClientName = r.GetValue(jackName)!, AutoConnect = !r.GetValue(noConnect), Log = line => ConsoleLog.Print(MessageKind.Warning, "cspylive: " + line) },
-            !r.GetValue(noRollback)));
+            !r.GetValue(noRollback), osc.Parse(r)));
         return command;
     }
 
@@ -63,8 +66,9 @@ internal static class PlayCommand
         }) { IsBackground = true, Name = "cspylive-commands" }.Start();
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback)
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback, OscOptions? oscOptions)
     {
+        if (oscOptions is null) return 2;
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
         if (!PatchRun.TryResolve(input, out var patch)) return 2;
@@ -91,6 +95,7 @@ internal static class PlayCommand
                 (backend is JackAudioBackend j ? $" as JACK client '{j.ClientName}'" : "") +
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
             using var reload = StartReload(engine, patch, autoRollback);
+            using var oscService = OscCommandLine.Start(engine, patch, oscOptions);
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
             if (reload is not null)
             {
@@ -102,7 +107,9 @@ internal static class PlayCommand
                     reload.Tick();
                 };
             }
+            if (oscService is not null) host.OnControlTick += oscService.Tick;
             var stats = host.Run(duration, cancel.Token);
+            if (oscService is not null) stats = stats with { OscReceived = oscService.Received, OscDropped = oscService.Dropped };
             if (reload is not null)
             {
                 reload.Tick();

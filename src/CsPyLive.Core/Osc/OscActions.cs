@@ -26,6 +26,7 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
     private readonly LatestValues channels = new(ChannelCapacity);
     private readonly LatestValues globals = new(OscPython.MaxNames);
     private readonly long[] triggerGeneration = new long[ChannelCapacity];
+    private readonly long[] triggerHighAt = new long[ChannelCapacity]; // 1 + the frame of the k-cycle it went up in
     private long applied;
 
     public OscActions(Engine engine, OscPython? python, double[] panicInstruments)
@@ -104,6 +105,13 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
                 python?.Exec(a.ChannelSlot);
                 break;
             case OpTrigger:
+                if (triggerHighAt[a.ChannelSlot] == engine.FramesPerformed + 1)
+                {
+                    // A second press in the same k-cycle: its own k-cycle, the next one, so pyassignt sees both values.
+                    Enqueue(engine.FramesPerformed + engine.Ksmps, OpTrigger, a.ChannelSlot, a.Value, a.Count);
+                    break;
+                }
+                triggerHighAt[a.ChannelSlot] = engine.FramesPerformed + 1;
                 engine.WriteChannel(a.Count, a.Value);
                 engine.WriteChannel(a.ChannelSlot, 1);
                 var generation = ++triggerGeneration[a.ChannelSlot];

@@ -10,8 +10,8 @@ public sealed record OscOptions
 {
     public int? UdpPort { get; init; }
     public int? TcpPort { get; init; }
-    /// <summary>127.0.0.1 unless set.</summary>
-    public IPAddress Bind { get; init; } = IPAddress.Loopback;
+    /// <summary>127.0.0.1 when null.</summary>
+    public IPAddress? Bind { get; init; }
     public IReadOnlyList<IPAddress> Allow { get; init; } = [];
     public int? FeedbackPort { get; init; }
 }
@@ -61,14 +61,15 @@ public sealed partial class OscService : IDisposable
     /// </summary>
     public static OscService Start(Engine engine, OscConfig config, OscOptions options, Action<MessageKind, string> log, string? csdText = null)
     {
-        if (!IPAddress.IsLoopback(options.Bind) && options.Allow.Count == 0)
-            throw new ArgumentException($"OSC bound to {options.Bind}, a non-loopback address, needs an allowlist (--osc-allow or osc.allow)");
+        var bind = options.Bind ?? IPAddress.Loopback;
+        if (!IPAddress.IsLoopback(bind) && options.Allow.Count == 0)
+            throw new ArgumentException($"OSC bound to {bind}, a non-loopback address, needs an allowlist (--osc-allow or osc.allow)");
         var python = CreatePython(engine, config, log);
         var actions = new OscActions(engine, python, PanicInstruments(csdText, config.PanicKeep));
         var dispatcher = new OscDispatcher(engine, actions, python, config);
         var allow = new SourceAllowlist(options.Allow);
-        var udp = options.UdpPort is { } u ? new OscUdpServer(new IPEndPoint(options.Bind, u), allow, options.FeedbackPort, dispatcher) : null;
-        var tcp = options.TcpPort is { } t ? new OscTcpServer(new IPEndPoint(options.Bind, t), allow, dispatcher) : null;
+        var udp = options.UdpPort is { } u ? new OscUdpServer(new IPEndPoint(bind, u), allow, options.FeedbackPort, dispatcher) : null;
+        var tcp = options.TcpPort is { } t ? new OscTcpServer(new IPEndPoint(bind, t), allow, dispatcher) : null;
         return new OscService(dispatcher, python, udp, tcp, log);
     }
 
