@@ -146,9 +146,10 @@ internal static class OscThroughputBenchmark
         var total = (long)(rate * seconds);
         var watch = Stopwatch.StartNew();
         long sent = 0;
-        while (sent < total && watch.Elapsed.TotalSeconds < seconds + 1)
+        while (sent < total && watch.Elapsed.TotalSeconds < seconds)
         {
-            var due = Math.Min(total, (long)(watch.Elapsed.TotalSeconds * rate) + (long)(rate / 1000));
+            // at most 10 ms' worth per batch, so the time limit is checked even when the sender falls behind
+            var due = Math.Min(Math.Min(total, (long)(watch.Elapsed.TotalSeconds * rate) + (long)(rate / 1000)), sent + (long)(rate / 100));
             while (sent < due)
             {
                 sent++;

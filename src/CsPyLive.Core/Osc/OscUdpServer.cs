@@ -33,7 +33,7 @@ public sealed class OscUdpServer : IDisposable, IOscFeedback
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         sender = new IPEndPoint(IPAddress.Any, 0).Serialize();
         feedbackTo = new IPEndPoint(IPAddress.Any, 0).Serialize();
-        thread = new Thread(Loop) { IsBackground = true, Name = "cspylive-osc-udp", Priority = ThreadPriority.AboveNormal };
+        thread = new Thread(Loop) { IsBackground = true, Name = "cspylive-osc-udp" };
         thread.Start();
     }
 
