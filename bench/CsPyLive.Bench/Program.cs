@@ -6,6 +6,7 @@ using CsPyLive.Bench;
 //   pycall [seconds=20] [--rss-calls N]  ours vs stock libpy.so per pycall1
 //   gil [seconds=5]                      how long the performing thread waits for the GIL
 //   reload [reloads=30]                  hot-reload stall and save-to-live of a 1,000-line module
+//   osc-throughput [seconds=10]          OSC messages/s on loopback; callback times with and without a flood
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -13,6 +14,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["gil"] = GilWaitBenchmark.Run,
     ["reload"] = ReloadBenchmark.Run,
     ["jack-overhead"] = JackOverheadBenchmark.Run,
+    ["osc-throughput"] = OscThroughputBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

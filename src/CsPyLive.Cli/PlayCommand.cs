@@ -5,6 +5,7 @@ using CsPyLive.Audio.Null;
 using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
 using CsPyLive.Live;
+using CsPyLive.Osc;
 using CsPyLive.Python;
 using CsPyLive.Python.Reload;
 
@@ -35,14 +36,16 @@ internal static class PlayCommand
             Description = "keep reloaded code even when it raises where the previous version did not",
             DefaultValueFactory = _ => !config.Reload.AutoRollback,
         };
+        var osc = OscCommandLine.Create();
         var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
         {
             input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback, budget,
         };
+        foreach (var option in osc.Options) command.Options.Add(option);
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
             r.GetValue(stats), r.GetValue(period),
             new JackOptions { ClientName = r.GetValue(jackName)!, AutoConnect = !r.GetValue(noConnect), Log = line => ConsoleLog.Print(MessageKind.Warning, "cspylive: " + line) },
-            !r.GetValue(noRollback), r.GetValue(budget)));
+            !r.GetValue(noRollback), r.GetValue(budget), osc.Parse(r)));
         return command;
     }
 
@@ -72,8 +75,9 @@ internal static class PlayCommand
         }) { IsBackground = true, Name = "cspylive-commands" }.Start();
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback, double pythonBudgetMs)
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback, double pythonBudgetMs, OscOptions? oscOptions)
     {
+        if (oscOptions is null) return 2;
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (pythonBudgetMs <= 0) { ConsoleLog.Fail("--python-budget-ms must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
@@ -101,6 +105,7 @@ internal static class PlayCommand
                 (backend is JackAudioBackend j ? $" as JACK client '{j.ClientName}'" : "") +
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
             using var reload = StartReload(engine, patch, autoRollback);
+            using var oscService = OscCommandLine.Start(engine, patch, oscOptions);
             var host = new LiveHost(engine, backend, recorder, ConsoleLog.Print);
             using var watchdog = PythonRuntime.IsInitialized
                 ? new PythonWatchdog(() => host.CallbackStartedAt, TimeSpan.FromMilliseconds(pythonBudgetMs), engine.Messages)
@@ -117,7 +122,9 @@ internal static class PlayCommand
                     reload.Tick();
                 };
             }
+            if (oscService is not null) host.OnControlTick += oscService.Tick;
             var stats = host.Run(duration, cancel.Token);
+            if (oscService is not null) stats = stats with { OscReceived = oscService.Received, OscDropped = oscService.Dropped };
             if (reload is not null)
             {
                 reload.Tick();

@@ -74,8 +74,8 @@ public sealed unsafe class Engine : IDisposable
     /// <summary>Called once, just before the first compile: where opcode libraries register into Csound.</summary>
     public event Action<Engine>? BeforeCompile;
 
-    /// <summary>Applies <see cref="TimedActionKind.Custom"/> actions; set before <see cref="Start"/>.</summary>
-    public IKBoundaryHandler? CustomActions { get; set; }
+    /// <summary>Apply <see cref="TimedActionKind.Custom"/> actions, each by the handler its <see cref="TimedAction.Handler"/> names.</summary>
+    public KBoundaryHandlers CustomActions { get; } = new();
 
     public bool Started { get; private set; }
 
@@ -178,6 +178,9 @@ public sealed unsafe class Engine : IDisposable
 
     /// <summary>Reads a control channel through its pointer (a plain double read; tearing-free on 64-bit).</summary>
     public double ReadChannel(int slot) => *(double*)Volatile.Read(ref channelPointers[slot]);
+
+    /// <summary>Writes a control channel through its pointer; for k-boundary handlers on the performing thread.</summary>
+    internal void WriteChannel(int slot, double value) => *(double*)channelPointers[slot] = value;
 
     /// <summary>Queues an action for the performing thread. Any thread; false (and counted) if the queue is full.</summary>
     public bool Enqueue(in TimedAction action)
@@ -326,7 +329,7 @@ public sealed unsafe class Engine : IDisposable
                 csoundKillInstance(csound, a.Value, null, a.Value % 1 != 0 ? 4 : 0, 1);
                 break;
             case TimedActionKind.Custom:
-                CustomActions?.Apply(in a);
+                CustomActions.Apply(in a);
                 break;
         }
     }

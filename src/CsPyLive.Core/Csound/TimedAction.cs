@@ -35,6 +35,8 @@ public struct TimedAction
     /// <summary>Score event opcode character: 'i', 'f', 'e', ...</summary>
     public byte EventType;
     public short Count;
+    /// <summary>For <see cref="TimedActionKind.Custom"/>: which handler applies it (<see cref="KBoundaryHandlers.Add"/>).</summary>
+    public byte Handler;
     /// <summary>Channel slot (<see cref="Engine.ChannelSlot"/>), or a handler's own code for <see cref="TimedActionKind.Custom"/>.</summary>
     public int ChannelSlot;
     public double Value;

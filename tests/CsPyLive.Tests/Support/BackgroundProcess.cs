@@ -34,6 +34,20 @@ public sealed class BackgroundProcess : IDisposable
 
     public string StdErr { get { lock (stderr) return stderr.ToString(); } }
 
+    public string StdOut { get { lock (stdout) return stdout.ToString(); } }
+
+    /// <summary>Polls stdout for <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
+    public bool WaitForStdOut(string text, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (StdOut.Contains(text)) return true;
+            Thread.Sleep(50);
+        }
+        return false;
+    }
+
     /// <summary>Polls stderr for <paramref name="text"/>; false after <paramref name="timeout"/>.</summary>
     public bool WaitForStdErr(string text, TimeSpan timeout)
     {

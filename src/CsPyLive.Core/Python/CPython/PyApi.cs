@@ -131,6 +131,10 @@ internal static unsafe partial class PyApi
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyLong_FromSsize_t")]
     internal static partial NewReference PyLong_FromSsize_t(nint value);
 
+    /// <summary>PyObject *PyBool_FromLong(long v): long is 64-bit on Linux/macOS, so a C int range is what we pass.</summary>
+    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyBool_FromLong")]
+    internal static partial NewReference PyBool_FromLong(CLong value);
+
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyLong_FromVoidPtr")]
     internal static partial NewReference PyLong_FromVoidPtr(nint p);
 

@@ -29,6 +29,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private const short OpRollback = 2;
 
     private readonly Engine engine;
+    private readonly byte handler;
     private readonly Action<MessageKind, string> log;
     private readonly Slot[] slots = new Slot[SlotCount];
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
@@ -70,6 +71,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     {
         this.engine = engine;
         this.log = log;
+        handler = engine.CustomActions.Add(this);
         for (var i = 0; i < SlotCount; i++) slots[i] = new Slot();
         PythonRuntime.EnsureInitialized();
         using var gil = Gil.Acquire();
@@ -164,14 +166,14 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         Volatile.Write(ref slot.CodeObject, code);
         slot.Path = path;
         slot.SeenAt = seenAt;
-        var action = new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, ChannelSlot = index, Count = OpSwap };
+        var action = new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, Handler = handler, ChannelSlot = index, Count = OpSwap };
         if (!engine.Enqueue(action)) log(MessageKind.Error, "reload: the engine's queue is full; save again");
     }
 
     /// <summary>Undoes the newest good swap at the next k-boundary (the command a performer gives by hand).</summary>
     public void RollBack()
     {
-        engine.Enqueue(new TimedAction { Kind = TimedActionKind.Custom, Count = OpRollback, ChannelSlot = -1 });
+        engine.Enqueue(new TimedAction { Kind = TimedActionKind.Custom, Handler = handler, Count = OpRollback, ChannelSlot = -1 });
     }
 
     /// <summary>Audio thread, at a k-boundary: performs a queued swap or rollback.</summary>

@@ -22,7 +22,6 @@ public sealed class ReloadService : IDisposable
             ?? throw new FileNotFoundException($"python{major}.{minor} is needed to compile reloaded code (apt-get install python{major}.{minor})");
         compiler = new PythonCompiler(python);
         Reloader = new HotReloader(engine, log);
-        engine.CustomActions = Reloader;
         loop = Task.Run(CompileSavesAsync);
     }
 

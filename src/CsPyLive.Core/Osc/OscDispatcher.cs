@@ -1,0 +1,288 @@
+using System.Text;
+using CsPyLive.Csound;
+
+namespace CsPyLive.Osc;
+
+/// <summary>Where a message's feedback goes: the controller that sent it.</summary>
+public interface IOscFeedback
+{
+    void Send(ReadOnlySpan<byte> address, float value);
+}
+
+/// <summary>
+/// Turns decoded OSC messages into engine actions: the patch's routes first, then the built-in addresses
+/// (<c>/py/NAME</c>, <c>/py/exec</c>, <c>/chn/NAME</c>, <c>/event</c>, <c>/event/i</c>, <c>/panic</c>).
+/// </summary>
+/// <remarks>
+/// Receiving threads call <see cref="OnPacket"/> (serialised by a lock: UDP and TCP may both deliver). Known addresses
+/// allocate nothing; a name seen for the first time allocates once. Nothing here throws into the caller: malformed
+/// packets, unknown addresses and rejected messages are counted (<see cref="Stats"/>) for a rate-limited report.
+/// A time tag in the future schedules the message at its sample frame (frame ≈ FramesPerformed + (t − now) · sr);
+/// "immediately" or a past time applies at the next k-cycle.
+/// </remarks>
+public sealed class OscDispatcher : IOscMessageHandler
+{
+    private const int MaxChannelNames = 256;
+
+    private readonly object gate = new();
+    private readonly Engine engine;
+    private readonly OscActions actions;
+    private readonly OscPython? python;
+    private readonly OscRoute[] routes;
+    private readonly bool builtins;
+    private readonly bool allowCode;
+    private readonly OscNames channelNames = new(MaxChannelNames);
+    private readonly int[] channelSlots = new int[MaxChannelNames];
+    private readonly byte[] lastUnrouted = new byte[64];
+    private IOscFeedback? replyTo;
+    private OscCounters counters;
+
+    internal OscDispatcher(Engine engine, OscActions actions, OscPython? python, OscConfig config)
+    {
+        this.engine = engine;
+        this.actions = actions;
+        this.python = python;
+        builtins = config.BuiltinRoutes;
+        allowCode = config.AllowPythonCode;
+        routes = config.Routes.Select(r => OscRoute.Create(r, python, engine.ChannelSlot)).ToArray();
+    }
+
+    /// <summary>A snapshot of the counters (any thread; approximate while packets arrive).</summary>
+    public OscCounters Stats
+    {
+        get
+        {
+            lock (gate) return counters with { Applied = actions.Applied, Coalesced = actions.Coalesced };
+        }
+    }
+
+    /// <summary>The last address nothing routed (for the report), or "".</summary>
+    public string LastUnrouted
+    {
+        get { lock (gate) return Encoding.UTF8.GetString(lastUnrouted.AsSpan(0, Array.IndexOf(lastUnrouted, (byte)0) is var n and >= 0 ? n : lastUnrouted.Length)); }
+    }
+
+    /// <summary>Decodes a packet and applies its messages; feedback goes to <paramref name="reply"/>. Never throws.</summary>
+    public OscError OnPacket(ReadOnlySpan<byte> packet, IOscFeedback? reply)
+    {
+        lock (gate)
+        {
+            counters.Packets++;
+            replyTo = reply;
+            OscError error;
+            try
+            {
+                error = OscDecoder.Decode(packet, this);
+            }
+            catch (Exception)
+            {
+                // A bug of ours must not kill the receiving thread; counted like a malformed packet.
+                counters.InternalErrors++;
+                error = OscError.None;
+            }
+            replyTo = null;
+            if (error != OscError.None)
+            {
+                counters.Malformed++;
+                counters.LastError = error;
+            }
+            return error;
+        }
+    }
+
+    void IOscMessageHandler.OnMessage(in OscMessage message, ulong timeTag)
+    {
+        counters.Messages++;
+        var frame = FrameFor(timeTag);
+        var matched = false;
+        foreach (var route in routes)
+        {
+            if (!route.Matches(message.Address)) continue;
+            matched = true;
+            Count(ApplyRoute(route, message, frame));
+        }
+        if (!matched && builtins) matched = ApplyBuiltin(message, frame);
+        if (matched) return;
+        counters.Unrouted++;
+        lastUnrouted.AsSpan().Clear();
+        message.Address[..Math.Min(message.Address.Length, lastUnrouted.Length)].CopyTo(lastUnrouted);
+    }
+
+    private long FrameFor(ulong timeTag)
+    {
+        if (timeTag <= OscTimeTag.Immediately) return 0;
+        var ahead = OscTimeTag.SecondsBetween(OscTimeTag.Now, timeTag);
+        if (ahead <= 0) return 0;
+        return engine.FramesPerformed + Math.Max(1, (long)Math.Round(ahead * engine.SampleRate));
+    }
+
+    private enum Outcome : byte { Done, Rejected, Dropped }
+
+    private void Count(Outcome outcome)
+    {
+        if (outcome == Outcome.Rejected) counters.Rejected++;
+        else if (outcome == Outcome.Dropped) counters.Dropped++;
+    }
+
+    private Outcome ApplyRoute(OscRoute route, in OscMessage message, long frame)
+    {
+        Span<double> numbers = stackalloc double[Csound.PFields.Capacity];
+        var count = ReadNumbers(message, numbers, out var firstType, out var text);
+        var hasValue = count > 0 && !double.IsNaN(numbers[0]);
+        if (route.Kind is OscRouteKind.Trigger or OscRouteKind.Event && count == 0) { numbers[0] = 1; hasValue = true; }
+        if (route.Kind == OscRouteKind.Python && firstType is (byte)'s' or (byte)'S') return AssignString(route.Target, text, frame);
+        if (!hasValue) return Outcome.Rejected;
+        var raw = numbers[0];
+        if (route.SkipZero && raw == 0) return Outcome.Done;
+        var value = route.Scale is { } s ? s.Apply(raw) : raw;
+        if (route.Feedback && replyTo is not null) replyTo.Send(message.Address, (float)(route.Scale is { } c ? c.Clamp(raw) : raw));
+        var ok = route.Kind switch
+        {
+            OscRouteKind.Python => actions.SetPython(route.Target, value, route.Scale is null ? KindOf(firstType) : OscValueKind.Float, frame),
+            OscRouteKind.Channel => actions.SetChannel(route.Target, value, frame),
+            OscRouteKind.Trigger => actions.Trigger(route.ValueSlot, route.Target, value, frame),
+            _ => FireTemplate(route.Event!, numbers, count, value, frame),
+        };
+        return ok ? Outcome.Done : Outcome.Dropped;
+    }
+
+    private bool FireTemplate(EventTemplate template, Span<double> numbers, int count, double value, long frame)
+    {
+        numbers[0] = value;
+        Span<double> p = stackalloc double[Csound.PFields.Capacity];
+        if (!template.Fill(p, numbers[..Math.Max(count, 1)])) { counters.Rejected++; return true; }
+        return actions.Event(frame, template.Type, p[..template.Count]);
+    }
+
+    private bool ApplyBuiltin(in OscMessage message, long frame)
+    {
+        var address = message.Address;
+        if (address.SequenceEqual("/panic"u8)) Count(actions.Panic(frame) ? Outcome.Done : Outcome.Dropped);
+        else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame));
+        else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame));
+        else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame));
+        else if (address.StartsWith("/chn/"u8)) Count(Channel(address[5..], message, frame));
+        else return false;
+        return true;
+    }
+
+    private Outcome ScoreLine(in OscMessage message, long frame)
+    {
+        var args = message.GetArguments();
+        if (!args.MoveNext(out var a) || !a.IsString) return Outcome.Rejected;
+        Span<double> p = stackalloc double[Csound.PFields.Capacity];
+        var n = EventTemplate.ParseScoreLine(a.StringBytes, out var type, p);
+        if (n < 0) return Outcome.Rejected;
+        return actions.Event(frame, type, p[..n]) ? Outcome.Done : Outcome.Dropped;
+    }
+
+    private Outcome EventNumbers(in OscMessage message, long frame)
+    {
+        Span<double> p = stackalloc double[Csound.PFields.Capacity];
+        var n = ReadNumbers(message, p, out _, out _);
+        if (n == 0 || HasNaN(p[..n])) return Outcome.Rejected;
+        return actions.Event(frame, 'i', p[..n]) ? Outcome.Done : Outcome.Dropped;
+    }
+
+    private Outcome Python(ReadOnlySpan<byte> name, in OscMessage message, long frame)
+    {
+        if (python is null) return Outcome.Rejected;
+        var args = message.GetArguments();
+        if (!args.MoveNext(out var a)) return Outcome.Rejected;
+        if (name.SequenceEqual("exec"u8))
+        {
+            if (!allowCode || !a.IsString) return Outcome.Rejected;
+            var slot = python.TryCompile(a.StringBytes);
+            if (slot < 0) return Outcome.Rejected;
+            if (actions.Exec(slot, frame)) return Outcome.Done;
+            python.ReleaseCode(slot);
+            return Outcome.Dropped;
+        }
+        var index = python.NameIndex(name);
+        if (index < 0) return Outcome.Rejected;
+        if (a.IsString) return AssignString(index, a.StringBytes, frame);
+        if (!a.TryGetDouble(out var value)) return Outcome.Rejected;
+        return actions.SetPython(index, value, KindOf(a.Type), frame) ? Outcome.Done : Outcome.Dropped;
+    }
+
+    private Outcome AssignString(int index, ReadOnlySpan<byte> text, long frame)
+    {
+        if (python is null) return Outcome.Rejected;
+        var slot = python.TryPutString(text);
+        if (slot < 0) return Outcome.Dropped;
+        if (actions.SetPythonString(index, slot, frame)) return Outcome.Done;
+        python.ReleaseString(slot);
+        return Outcome.Dropped;
+    }
+
+    private Outcome Channel(ReadOnlySpan<byte> name, in OscMessage message, long frame)
+    {
+        if (!message.TryGetFirstNumber(out var value)) return Outcome.Rejected;
+        var i = channelNames.Find(name);
+        if (i < 0)
+        {
+            if (!OscNames.IsChannelName(name) || channelNames.Count == channelNames.Capacity) return Outcome.Rejected;
+            int slot;
+            try
+            {
+                slot = engine.ChannelSlot(Encoding.UTF8.GetString(name)); // first sight of this name only
+            }
+            catch (Exception e) when (e is CsoundException or InvalidOperationException)
+            {
+                return Outcome.Rejected;
+            }
+            i = channelNames.Add(name);
+            channelSlots[i] = slot;
+        }
+        return actions.SetChannel(channelSlots[i], value, frame) ? Outcome.Done : Outcome.Dropped;
+    }
+
+    /// <summary>Numbers of the message's arguments (NaN for a non-number); the first argument's type and string bytes.</summary>
+    private static int ReadNumbers(in OscMessage message, Span<double> numbers, out byte firstType, out ReadOnlySpan<byte> firstString)
+    {
+        firstType = 0;
+        firstString = default;
+        var args = message.GetArguments();
+        var n = 0;
+        while (n < numbers.Length && args.MoveNext(out var a))
+        {
+            if (a.Type is (byte)'[' or (byte)']') continue;
+            if (n == 0)
+            {
+                firstType = a.Type;
+                if (a.IsString) firstString = a.StringBytes;
+            }
+            numbers[n++] = a.TryGetDouble(out var v) ? v : double.NaN;
+        }
+        return n;
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values)
+            if (double.IsNaN(v)) return true;
+        return false;
+    }
+
+    private static OscValueKind KindOf(byte type) => type switch
+    {
+        (byte)'i' or (byte)'h' => OscValueKind.Int,
+        (byte)'T' or (byte)'F' => OscValueKind.Bool,
+        _ => OscValueKind.Float,
+    };
+}
+
+/// <summary>What the dispatcher counted.</summary>
+public record struct OscCounters
+{
+    public long Packets;
+    public long Messages;
+    public long Malformed;
+    public long Unrouted;
+    public long Rejected;
+    public long Dropped;
+    public long InternalErrors;
+    public long Applied;
+    public long Coalesced;
+    public OscError LastError;
+}

@@ -1,0 +1,172 @@
+using CsPyLive.Csound;
+using CsPyLive.Live;
+using CsPyLive.Osc;
+using CsPyLive.Python;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Osc;
+
+/// <summary>The dispatcher in process, against a real engine: what each address does, and when.</summary>
+[Collection("Python")]
+public sealed class OscDispatchTests
+{
+    // instr 1 copies "level" to "seen" inside the k-cycle: a write applied at the k-boundary is visible at once.
+    private const string Orchestra = """
+        instr 1
+          k1 chnget "level"
+          chnset k1, "seen"
+        endin
+        instr 2
+          chnset p4, "note"
+        endin
+        instr 3
+          kc init 0
+          kc += 1
+          chnset kc, "alive"
+        endin
+        """;
+
+    private static Engine Start() => TestEngines.Start(TestEngines.Csd(Orchestra, "i 1 0 3600\ni 3 0 3600"));
+
+    private static OscService Service(Engine engine, string yaml = "osc: {}") =>
+        OscService.CreateWithoutServers(engine, PatchConfig.Parse(yaml).Osc!, (_, _) => { }, [3]);
+
+    [Fact]
+    public void Channel_writes_apply_before_the_next_k_cycles_instruments()
+    {
+        using var engine = Start();
+        using var osc = Service(engine);
+        engine.PerformKCycle();
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/level", 0.75f), null);
+        engine.PerformKCycle();
+        Assert.Equal(0.75, engine.ReadChannel(engine.ChannelSlot("seen")));
+    }
+
+    [Fact]
+    public void Python_globals_take_the_type_of_the_argument()
+    {
+        using var engine = Start();
+        using var osc = Service(engine);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_f", 0.5f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_i", 42), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_b", true), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_s", "hello é"), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_d", 1e-9), null);
+        engine.PerformKCycle();
+        Assert.Equal("0.5 42 True hello é 1e-09", PythonRuntime.Eval("f'{osc_f!r} {osc_i!r} {osc_b!r} {osc_s} {osc_d!r}'"));
+        Assert.Equal("float int bool str", PythonRuntime.Eval("' '.join(type(v).__name__ for v in (osc_f, osc_i, osc_b, osc_s))"));
+    }
+
+    [Fact]
+    public void Dunder_names_and_python_code_are_refused_unless_the_patch_allows_code()
+    {
+        using var engine = Start();
+        using var osc = Service(engine);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/__builtins__", 1), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/exec", "osc_pwned = 1"), null);
+        engine.PerformKCycle();
+        Assert.Equal(2, osc.Dispatcher.Stats.Rejected);
+        Assert.Equal("False", PythonRuntime.Eval("'osc_pwned' in globals()"));
+
+        using var engine2 = Start();
+        using var allowed = Service(engine2, "osc: { allow_python_code: true }");
+        allowed.Dispatcher.OnPacket(OscModel.Message("/py/exec", "osc_allowed = [1, 2]"), null);
+        engine2.PerformKCycle();
+        Assert.Equal("[1, 2]", PythonRuntime.Eval("osc_allowed"));
+    }
+
+    [Fact]
+    public void A_future_time_tag_applies_at_its_frame_a_past_one_at_once()
+    {
+        using var engine = Start();
+        using var osc = Service(engine);
+        var now = OscTimeTag.Now;
+        osc.Dispatcher.OnPacket(OscModel.Encode(new OscBundleModel(OscTimeTag.Add(now, 0.5),
+            [new OscMessageModel("/chn/level", [new OscArg('f', Real: 1)])])), null);
+        osc.Dispatcher.OnPacket(OscModel.Encode(new OscBundleModel(OscTimeTag.Add(now, -3),
+            [new OscMessageModel("/event/i", [new OscArg('i', 2), new OscArg('i', 0), new OscArg('f', Real: 0.1f), new OscArg('i', 9)])])), null);
+        var level = engine.ChannelSlot("seen");
+        var note = engine.ChannelSlot("note");
+        engine.PerformKCycle();
+        engine.PerformKCycle();
+        Assert.Equal(9, engine.ReadChannel(note));
+        while (engine.FramesPerformed < 0.45 * engine.SampleRate) engine.PerformKCycle();
+        Assert.Equal(0, engine.ReadChannel(level));
+        while (engine.FramesPerformed < 0.55 * engine.SampleRate) engine.PerformKCycle();
+        Assert.Equal(1, engine.ReadChannel(level));
+    }
+
+    [Fact]
+    public void Routes_scale_fire_templates_and_hold_triggers_for_one_k_cycle_each()
+    {
+        using var engine = Start();
+        using var osc = Service(engine, """
+            osc:
+              routes:
+                - { address: "/1/fader[1-2]", channel: level, scale: [0, 1, 200, 2000] }
+                - { address: /1/freq, python: osc_freq, scale: [0, 1, 100, 1600], curve: exp }
+                - { address: /1/push1, event: "i 2 0 0.1 $1" }
+                - { address: /1/go, trigger: { value: v, trigger: t } }
+            """);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/fader2", 0.5f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/freq", 0.5f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/push1", 0f), null); // a button's release: ignored
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/push1", 5f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/go", 0.25f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/go", 0.5f), null);
+        var t = engine.ChannelSlot("t");
+        var v = engine.ChannelSlot("v");
+        var seen = new List<(double T, double V)>();
+        for (var k = 0; k < 4; k++)
+        {
+            engine.PerformKCycle();
+            seen.Add((engine.ReadChannel(t), engine.ReadChannel(v)));
+        }
+        Assert.Equal(1100, engine.ReadChannel(engine.ChannelSlot("seen")), 9);
+        Assert.Equal(400, double.Parse(PythonRuntime.Eval("osc_freq"), System.Globalization.CultureInfo.InvariantCulture), 9);
+        Assert.Equal(5, engine.ReadChannel(engine.ChannelSlot("note")));
+        Assert.Equal([(1.0, 0.25), (1.0, 0.5), (0.0, 0.5), (0.0, 0.5)], seen);
+    }
+
+    [Fact]
+    public void Panic_turns_off_every_instrument_but_those_kept()
+    {
+        using var engine = Start();
+        using var osc = Service(engine);
+        var alive = engine.ChannelSlot("alive");
+        for (var k = 0; k < 5; k++) engine.PerformKCycle();
+        osc.Dispatcher.OnPacket(OscModel.Message("/panic"), null);
+        engine.PerformKCycle();
+        var atPanic = engine.ReadChannel(alive);
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/level", 3f), null);
+        for (var k = 0; k < 10; k++) engine.PerformKCycle();
+        Assert.InRange(atPanic, 5, 7);
+        Assert.Equal(atPanic, engine.ReadChannel(alive)); // instr 3 (on the panic list) no longer runs
+        Assert.Equal(3, engine.ReadChannel(engine.ChannelSlot("seen"))); // instr 1 (kept) still does
+    }
+
+    [Fact]
+    public void Known_addresses_are_dispatched_without_allocating()
+    {
+        using var engine = Start();
+        using var osc = Service(engine, "osc: { routes: [ { address: /1/fader1, channel: level, scale: [0, 1, 0, 10] } ] }");
+        var packets = new[]
+        {
+            OscModel.Message("/chn/level", 0.5f), OscModel.Message("/py/osc_alloc", 0.25f), OscModel.Message("/1/fader1", 0.5f),
+            OscModel.Encode(new OscBundleModel(1, [new OscMessageModel("/chn/level", [new OscArg('d', Real: 2)])])),
+            OscModel.Message("/event/i", 2, 0, 0.01f, 3), OscModel.Message("/nothing/here", 1),
+        };
+        for (var i = 0; i < 2000; i++)
+        {
+            foreach (var p in packets) osc.Dispatcher.OnPacket(p, null);
+            engine.PerformKCycle();
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 2000; i++)
+            foreach (var p in packets) osc.Dispatcher.OnPacket(p, null);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 200; i++) engine.PerformKCycle(); // the audio side: applying them
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
