@@ -6,6 +6,7 @@ using CsPyLive.Bench;
 //   pycall [seconds=20] [--rss-calls N]  ours vs stock libpy.so per pycall1
 //   gil [seconds=5]                      how long the performing thread waits for the GIL
 //   reload [reloads=30]                  hot-reload stall and save-to-live of a 1,000-line module
+//   midi-jitter [seconds=20]             JACK MIDI onset jitter: cspylive --midi-in jack vs csound -+rtmidi=jack
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -13,6 +14,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["gil"] = GilWaitBenchmark.Run,
     ["reload"] = ReloadBenchmark.Run,
     ["jack-overhead"] = JackOverheadBenchmark.Run,
+    ["midi-jitter"] = MidiJitterBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {
