@@ -7,6 +7,7 @@ using CsPyLive.Bench;
 //   gil [seconds=5]                      how long the performing thread waits for the GIL
 //   reload [reloads=30]                  hot-reload stall and save-to-live of a 1,000-line module
 //   osc-throughput [seconds=10]          OSC messages/s on loopback; callback times with and without a flood
+//   midi-jitter [seconds=20]             JACK MIDI onset jitter: cspylive --midi-in jack vs csound -+rtmidi=jack
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -15,6 +16,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["reload"] = ReloadBenchmark.Run,
     ["jack-overhead"] = JackOverheadBenchmark.Run,
     ["osc-throughput"] = OscThroughputBenchmark.Run,
+    ["midi-jitter"] = MidiJitterBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

@@ -6,6 +6,7 @@ using CsPyLive.Audio.Offline;
 using CsPyLive.Csound;
 using CsPyLive.Live;
 using CsPyLive.Osc;
+using CsPyLive.Midi;
 using CsPyLive.Python;
 using CsPyLive.Python.Reload;
 
@@ -37,15 +38,17 @@ internal static class PlayCommand
             DefaultValueFactory = _ => !config.Reload.AutoRollback,
         };
         var osc = OscCommandLine.Create();
-        var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload.")
+        var midiIn = new Option<string>("--midi-in") { Description = "MIDI input: none, or jack (a port <client>:midi_in; needs the JACK backend)", DefaultValueFactory = _ => "none" };
+        midiIn.AcceptOnlyFromAmong("none", "jack");
+        var command = new Command("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; type 'rollback' + Enter to undo the last reload, 'panic' + Enter to release every MIDI note.")
         {
-            input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback, budget,
+            input, audio, duration, record, stats, period, jackName, noConnect, noTui, noRollback, budget, midiIn,
         };
         foreach (var option in osc.Options) command.Options.Add(option);
         command.SetAction(r => Run(r.GetValue(input)!, r.GetValue(audio)!, r.GetValue(duration), r.GetValue(record),
             r.GetValue(stats), r.GetValue(period),
             new JackOptions { ClientName = r.GetValue(jackName)!, AutoConnect = !r.GetValue(noConnect), Log = line => ConsoleLog.Print(MessageKind.Warning, "cspylive: " + line) },
-            !r.GetValue(noRollback), r.GetValue(budget), osc.Parse(r)));
+            !r.GetValue(noRollback), r.GetValue(budget), r.GetValue(midiIn) == "jack", osc.Parse(r)));
         return command;
     }
 
@@ -62,26 +65,33 @@ internal static class PlayCommand
         return service;
     }
 
-    /// <summary>Plain-mode commands from standard input: 'rollback' undoes the last reload.</summary>
-    private static void StartCommandReader(Action rollback)
+    /// <summary>Plain-mode commands from standard input: 'rollback' undoes the last reload, 'panic' releases every MIDI note.</summary>
+    private static void StartCommandReader(Action rollback, Action panic)
     {
         new Thread(() =>
         {
             string? line;
             while ((line = Console.In.ReadLine()) is not null)
             {
-                if (line.Trim() is "rollback" or "r") rollback();
+                var command = line.Trim();
+                if (command is "rollback" or "r") rollback();
+                else if (command == "panic") panic();
             }
         }) { IsBackground = true, Name = "cspylive-commands" }.Start();
     }
 
-    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack, bool autoRollback, double pythonBudgetMs, OscOptions? oscOptions)
+    private static int Run(string input, string audio, double? duration, string? record, string? statsPath, int period, JackOptions jack,
+        bool autoRollback, double pythonBudgetMs, bool midiFromJack, OscOptions? oscOptions)
     {
         if (oscOptions is null) return 2;
+        if (midiFromJack && audio == "null") { ConsoleLog.Fail("--midi-in jack needs the JACK backend (--audio jack or auto)"); return 2; }
         if (duration is <= 0) { ConsoleLog.Fail("--duration must be positive"); return 2; }
         if (pythonBudgetMs <= 0) { ConsoleLog.Fail("--python-budget-ms must be positive"); return 2; }
         if (period is < 16 or > Engine.MaxBlockFrames) { ConsoleLog.Fail($"--period must be between 16 and {Engine.MaxBlockFrames}"); return 2; }
         if (!PatchRun.TryResolve(input, out var patch)) return 2;
+        if (!PatchRun.TryLoadConfig(patch, out var config)) return 2;
+        Action<Engine>? beforeStart = null;
+        var makeMidi = midiFromJack ? PatchRun.MidiDestination(config.Midi, out beforeStart) : null;
 
         record = record is null ? null : Path.GetFullPath(record);
         statsPath = statsPath is null ? null : Path.GetFullPath(statsPath);
@@ -91,7 +101,14 @@ internal static class PlayCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         return PatchRun.WithEngine(patch, engine =>
         {
-            using var backend = OpenBackend(audio, engine, period, jack);
+            var midi = makeMidi?.Invoke(engine);
+            var midiInput = midi is null ? null : new MidiInputStream(engine, midi);
+            using var backend = OpenBackend(audio, engine, period, jack with { MidiInput = midiInput });
+            if (midi is not null && backend is not JackAudioBackend)
+            {
+                ConsoleLog.Fail("--midi-in jack needs a running JACK server");
+                return 1;
+            }
             if (audio == "auto" && backend is NullAudioBackend && record is null)
             {
                 // No sound device to hear: keep what was played, so a first run does something one can listen to.
@@ -103,6 +120,7 @@ internal static class PlayCommand
             Console.Error.WriteLine($"cspylive: playing {patch.CsdPath} on the {backend.Name} backend " +
                 $"({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, ksmps {engine.Ksmps})" +
                 (backend is JackAudioBackend j ? $" as JACK client '{j.ClientName}'" : "") +
+                (midi is null ? "" : $", MIDI in from {((JackAudioBackend)backend).ClientName}:midi_in to {(midi is MidiRouter ? "the note router" : "Csound's MIDI")}") +
                 (recorder is null ? "" : $", recording to {recorder.Path}") + ". Ctrl+C stops.");
             using var reload = StartReload(engine, patch, autoRollback);
             using var oscService = OscCommandLine.Start(engine, patch, oscOptions);
@@ -111,20 +129,26 @@ internal static class PlayCommand
                 ? new PythonWatchdog(() => host.CallbackStartedAt, TimeSpan.FromMilliseconds(pythonBudgetMs), engine.Messages)
                 : null;
             if (watchdog is not null) host.OnFirstCallback = watchdog.NoteAudioThread;
-            if (reload is not null)
+            if (reload is not null || midi is not null)
             {
-                reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;
+                if (reload is not null) reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;
                 var rollbackRequested = 0;
-                StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1));
+                StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1), () =>
+                {
+                    if (midi is null) return;
+                    midi.Panic();
+                    Console.Error.WriteLine("cspylive: panic: every MIDI note released");
+                });
                 host.OnControlTick = () =>
                 {
-                    if (Interlocked.Exchange(ref rollbackRequested, 0) == 1) reload.Reloader.RollBack();
-                    reload.Tick();
+                    if (Interlocked.Exchange(ref rollbackRequested, 0) == 1) reload?.Reloader.RollBack();
+                    reload?.Tick();
                 };
             }
             if (oscService is not null) host.OnControlTick += oscService.Tick;
             var stats = host.Run(duration, cancel.Token);
             if (oscService is not null) stats = stats with { OscReceived = oscService.Received, OscDropped = oscService.Dropped };
+            if (midi is not null) stats = stats with { MidiReceived = midi.Received };
             if (reload is not null)
             {
                 reload.Tick();
@@ -134,7 +158,7 @@ internal static class PlayCommand
                 $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
             if (statsPath is not null) stats.WriteJson(statsPath);
             return 0;
-        });
+        }, beforeStart);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed unsafe class Engine : IDisposable
 {
     /// <summary>Largest block one <see cref="Process"/> call handles in one go; bigger ones are split.</summary>
     public const int MaxBlockFrames = 8192;
-    private const int ChannelSlots = 1024;
+    private const int ChannelSlots = 8192; // MIDI alone makes 16 x 131 channels
     private const int PendingCapacity = 4096;
 
     private static int initialized;
@@ -90,6 +90,13 @@ public sealed unsafe class Engine : IDisposable
 
     /// <summary>Frames performed so far (whole k-cycles), i.e. the frame at which the next k-cycle starts.</summary>
     public long FramesPerformed { get; private set; }
+
+    /// <summary>
+    /// The absolute frame of the next sample <see cref="Process"/> hands out: on the performing thread, between
+    /// calls, the first frame of the coming block. Timed input (MIDI) uses it so an event at offset t of a period
+    /// applies at frame <c>OutputFrame + t</c>: a constant latency, whatever the period and ksmps.
+    /// </summary>
+    public long OutputFrame => Started ? FramesPerformed - (Ksmps - spoutFrame) : 0;
 
     /// <summary>
     /// <see cref="Stopwatch"/> ticks spent inside csoundPerformKsmps so far (the orchestra's own cost), so that a host

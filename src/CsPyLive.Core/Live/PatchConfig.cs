@@ -1,3 +1,4 @@
+using CsPyLive.Midi;
 using CsPyLive.Osc;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -5,18 +6,25 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace CsPyLive.Live;
 
+/// <summary>A patch.yaml that cannot be used; the message names the file, the line and what is wrong.</summary>
+public sealed class PatchConfigException(string message, Exception? inner = null) : IOException(message, inner);
+
 /// <summary>
-/// A patch's <c>patch.yaml</c>: one section per input (<c>osc:</c>, ...), each a typed class of its own. Keys use
-/// snake_case; keys this host does not know are ignored, so a newer patch still plays. Control thread.
+/// A patch's <c>patch.yaml</c>: one section per input, each a typed record of its own so sections grow
+/// independently. Missing file or section means defaults. Keys are snake_case; unknown keys are errors (a typo must
+/// not silently do nothing on stage). Control thread.
 /// </summary>
-public sealed class PatchConfig
+public sealed record PatchConfig
 {
     public const string FileName = "patch.yaml";
 
-    /// <summary>The <c>osc:</c> section (routes, ports, feedback); null when absent.</summary>
-    public OscConfig? Osc { get; set; }
+    /// <summary>The <c>midi:</c> section (see <see cref="MidiConfig"/>).</summary>
+    public MidiConfig Midi { get; init; } = new();
 
-    /// <summary>Reads <c>patch.yaml</c> from a patch folder; an empty config when the file does not exist.</summary>
+    /// <summary>The <c>osc:</c> section (routes, ports, feedback); null when absent.</summary>
+    public OscConfig? Osc { get; init; }
+
+    /// <summary>Reads <c>patch.yaml</c> from <paramref name="patchDirectory"/>; defaults when there is none.</summary>
     public static PatchConfig Load(string patchDirectory)
     {
         var path = Path.Combine(patchDirectory, FileName);
@@ -28,24 +36,27 @@ public sealed class PatchConfig
     {
         var deserializer = new DeserializerBuilder()
             .WithNamingConvention(UnderscoredNamingConvention.Instance)
-            .IgnoreUnmatchedProperties()
+            .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
             .Build();
+        PatchConfig config;
         try
         {
-            var config = deserializer.Deserialize<PatchConfig?>(yaml) ?? new PatchConfig();
-            config.Osc?.Validate();
-            return config;
+            config = deserializer.Deserialize<PatchConfig?>(yaml) ?? new PatchConfig();
         }
         catch (YamlException e)
         {
-            throw new PatchConfigException($"{origin}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
+            var inner = e.InnerException is { } i and not YamlException ? $" ({i.Message})" : "";
+            throw new PatchConfigException($"{origin}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}{inner}", e);
         }
-        catch (FormatException e)
+        try
         {
-            throw new PatchConfigException($"{origin}: {e.Message}");
+            config.Midi.Validate();
+            config.Osc?.Validate();
         }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new PatchConfigException($"{origin}: {e.Message}", e);
+        }
+        return config;
     }
 }
-
-/// <summary>A patch.yaml that cannot be used; the message names the file and what is wrong.</summary>
-public sealed class PatchConfigException(string message) : IOException(message);

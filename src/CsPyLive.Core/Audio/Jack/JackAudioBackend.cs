@@ -128,7 +128,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
             Process = &OnProcess, Xrun = &OnXrun, BufferSize = &OnBufferSize, Shutdown = &OnShutdown,
             Arg = GCHandle.ToIntPtr(self),
         };
-        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, callbacks);
+        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, callbacks, options.MidiInput is not null);
         if (c.SampleRate != SampleRate)
         {
             c.Dispose();
@@ -214,6 +214,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         if (c is null) return;
         for (var ch = 0; ch < outputChannels; ch++) outputBuffers[ch] = (float*)jack_port_get_buffer(c.OutputPorts[ch], (uint)frames);
         for (var ch = 0; ch < inputChannels; ch++) inputBuffers[ch] = (float*)jack_port_get_buffer(c.InputPorts[ch], (uint)frames);
+        if (c.MidiInputPort != 0) ReadMidi(c.MidiInputPort, frames);
         var done = 0;
         while (done < frames)
         {
@@ -233,6 +234,27 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
         Interlocked.Increment(ref callbacks);
         Interlocked.Add(ref processTicks, Stopwatch.GetTimestamp() - start);
+    }
+
+    /// <summary>Hands this period's MIDI events, with their frame offsets, to the receiver before any audio is made.</summary>
+    private void ReadMidi(nint port, int frames)
+    {
+        var receiver = options.MidiInput!;
+        var buffer = jack_port_get_buffer(port, (uint)frames);
+        var count = jack_midi_get_event_count(buffer);
+        Interop.jack_midi_event_t e;
+        for (uint i = 0; i < count; i++)
+        {
+            if (jack_midi_event_get(&e, buffer, i) != 0) continue;
+            try
+            {
+                receiver.Receive(new ReadOnlySpan<byte>(e.buffer, (int)e.size), (int)e.time);
+            }
+            catch
+            {
+                Interlocked.Increment(ref callbackErrors);
+            }
+        }
     }
 
     private void Interleave(int offset, int frames)

@@ -37,6 +37,8 @@ internal sealed unsafe class JackClient : IDisposable
     public int BufferSize { get; }
     public nint[] OutputPorts { get; }
     public nint[] InputPorts { get; }
+    /// <summary>The MIDI input port <c>midi_in</c>, or 0 when none was asked for.</summary>
+    public nint MidiInputPort { get; private set; }
 
     static JackClient()
     {
@@ -54,7 +56,7 @@ internal sealed unsafe class JackClient : IDisposable
     /// installs <paramref name="callbacks"/>; not yet active. Throws <see cref="JackServerUnavailableException"/>
     /// when no server answers, <see cref="JackException"/> for anything else.
     /// </summary>
-    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks)
+    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks, bool midiInput = false)
     {
         int status;
         var h = jack_client_open(name, JackNoStartServer, &status);
@@ -74,6 +76,7 @@ internal sealed unsafe class JackClient : IDisposable
                 client.OutputPorts[i] = Register(h, $"out_{i + 1}", JackPortIsOutput);
             for (var i = 0; i < inputs; i++)
                 client.InputPorts[i] = Register(h, $"in_{i + 1}", JackPortIsInput);
+            if (midiInput) client.MidiInputPort = Register(h, "midi_in", JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
             if (jack_set_process_callback(h, callbacks.Process, callbacks.Arg) != 0
                 || jack_set_xrun_callback(h, callbacks.Xrun, callbacks.Arg) != 0
                 || jack_set_buffer_size_callback(h, callbacks.BufferSize, callbacks.Arg) != 0)
@@ -88,9 +91,9 @@ internal sealed unsafe class JackClient : IDisposable
         }
     }
 
-    private static nint Register(nint client, string port, uint direction)
+    private static nint Register(nint client, string port, uint direction, string type = JACK_DEFAULT_AUDIO_TYPE)
     {
-        var p = jack_port_register(client, port, JACK_DEFAULT_AUDIO_TYPE, new CULong(direction | JackPortIsTerminal), new CULong(0));
+        var p = jack_port_register(client, port, type, new CULong(direction | JackPortIsTerminal), new CULong(0));
         return p != 0 ? p : throw new JackException($"JACK refused to register the port '{port}'");
     }
 
@@ -100,8 +103,8 @@ internal sealed unsafe class JackClient : IDisposable
     }
 
     /// <summary>
-    /// Connects out_N to the Nth physical playback port (a mono orchestra to the first two) and the Nth physical
-    /// capture port to in_N. Returns the connections made, "from -> to".
+    /// Connects out_N to the Nth physical playback port (a mono orchestra to the first two), the Nth physical
+    /// capture port to in_N, and every physical MIDI source to midi_in. Returns the connections made, "from -> to".
     /// </summary>
     public List<string> ConnectToPhysicalPorts()
     {
@@ -116,6 +119,9 @@ internal sealed unsafe class JackClient : IDisposable
         var capture = PhysicalPorts(JackPortIsOutput);
         for (var i = 0; i < Math.Min(capture.Count, InputPorts.Length); i++)
             Connect(capture[i], PortName(InputPorts[i]), made);
+        if (MidiInputPort != 0) // every hardware MIDI source (keyboards appear here with jackd -X seq/raw or a2jmidid)
+            foreach (var source in PhysicalPorts(JackPortIsOutput, JACK_DEFAULT_MIDI_TYPE))
+                Connect(source, PortName(MidiInputPort), made);
         return made;
     }
 
@@ -125,10 +131,10 @@ internal sealed unsafe class JackClient : IDisposable
         if (r == 0 || r == 17 /* EEXIST */) made.Add($"{from} -> {to}");
     }
 
-    private List<string> PhysicalPorts(uint direction)
+    private List<string> PhysicalPorts(uint direction, string type = JACK_DEFAULT_AUDIO_TYPE)
     {
         var names = new List<string>();
-        var ports = jack_get_ports(handle, null, JACK_DEFAULT_AUDIO_TYPE, new CULong(JackPortIsPhysical | direction));
+        var ports = jack_get_ports(handle, null, type, new CULong(JackPortIsPhysical | direction));
         if (ports is null) return names;
         for (var p = ports; *p is not null; p++) names.Add(Utf8(*p)!);
         jack_free(ports);

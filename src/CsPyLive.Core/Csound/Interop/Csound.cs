@@ -72,6 +72,19 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetHostImplementedMIDIIO")]
     internal static partial void csoundSetHostImplementedMIDIIO(nint csound, int state);
 
+    /// <summary>void csoundSetExternalMidiInOpenCallback(CSOUND*, int (*)(CSOUND*, void** userData, const char* devName)).</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetExternalMidiInOpenCallback")]
+    internal static partial void csoundSetExternalMidiInOpenCallback(nint csound, delegate* unmanaged<nint, nint*, byte*, int> open);
+
+    /// <summary>void csoundSetExternalMidiReadCallback(CSOUND*, int (*)(CSOUND*, void* userData, unsigned char* buf, int nBytes)):
+    /// called inside csoundPerformKsmps each k-cycle; returns the bytes written.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetExternalMidiReadCallback")]
+    internal static partial void csoundSetExternalMidiReadCallback(nint csound, delegate* unmanaged<nint, nint, byte*, int, int> read);
+
+    /// <summary>void csoundSetExternalMidiInCloseCallback(CSOUND*, int (*)(CSOUND*, void* userData)).</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetExternalMidiInCloseCallback")]
+    internal static partial void csoundSetExternalMidiInCloseCallback(nint csound, delegate* unmanaged<nint, nint, int> close);
+
     /// <summary>MYFLT *csoundGetSpout(CSOUND *): ksmps x nchnls interleaved doubles, valid until reset.</summary>
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetSpout")]
     internal static partial double* csoundGetSpout(nint csound);

@@ -1,0 +1,79 @@
+namespace CsPyLive.Midi;
+
+/// <summary>Where MIDI goes: our note router (score events on fractional instances) or Csound's own MIDI system.</summary>
+public enum MidiRoute
+{
+    /// <summary><see cref="MidiRouter"/>: held score events, control channels. The default.</summary>
+    Score,
+    /// <summary>Raw bytes into Csound's MIDI input (host-implemented): massign, cpsmidi, veloc, midictrl... work.</summary>
+    Csound,
+}
+
+/// <summary>
+/// The <c>midi:</c> section of a patch's <c>patch.yaml</c>. Every part is optional; with none, channel N plays
+/// instrument N with p4 = note, p5 = velocity 0..127.
+/// </summary>
+/// <example><code>
+/// midi:
+///   route: score          # or csound
+///   cc: { 74: cutoff }    # CC number -> extra control channel name (all MIDI channels), value 0..1
+///   channels:
+///     1: { instrument: 10, pfields: [0.5], velocity: { curve: 2, min: 0, max: 1 }, cc: { 1: vibrato } }
+/// </code></example>
+public sealed record MidiConfig
+{
+    public MidiRoute Route { get; init; } = MidiRoute.Score;
+    public Dictionary<int, string> Cc { get; init; } = [];
+    /// <summary>Keyed by MIDI channel number 1..16.</summary>
+    public Dictionary<int, MidiChannelConfig> Channels { get; init; } = [];
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
+    public void Validate()
+    {
+        ValidateCc(Cc, "midi.cc");
+        foreach (var (ch, c) in Channels)
+        {
+            if (ch is < 1 or > 16) throw new ArgumentException($"midi.channels: {ch} is not a MIDI channel (1..16)");
+            var where = $"midi.channels.{ch}";
+            if (c.Instrument is { } i && (i < 1 || i != Math.Floor(i) || i > 100000))
+                throw new ArgumentException($"{where}.instrument: {i} is not an instrument number (a whole number >= 1)");
+            if (c.Pfields.Length > MidiRouter.MaxExtraPFields)
+                throw new ArgumentException($"{where}.pfields: at most {MidiRouter.MaxExtraPFields} extra p-fields (p6 on)");
+            if (c.Velocity is { } v && (v.Curve <= 0 || double.IsNaN(v.Min) || double.IsNaN(v.Max)))
+                throw new ArgumentException($"{where}.velocity: curve must be > 0 and min/max numbers");
+            ValidateCc(c.Cc, where + ".cc");
+        }
+    }
+
+    private static void ValidateCc(Dictionary<int, string> cc, string where)
+    {
+        foreach (var (n, name) in cc)
+        {
+            if (n is < 0 or > 127) throw new ArgumentException($"{where}: {n} is not a controller number (0..127)");
+            if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
+                throw new ArgumentException($"{where}.{n}: '{name}' is not a channel name (no spaces)");
+        }
+    }
+}
+
+/// <summary>How one MIDI channel's notes become score events.</summary>
+public sealed record MidiChannelConfig
+{
+    /// <summary>The instrument its notes play (default: the channel number).</summary>
+    public double? Instrument { get; init; }
+    /// <summary>Constant p-fields appended after p5 (p6, p7, ...).</summary>
+    public double[] Pfields { get; init; } = [];
+    public VelocityCurve? Velocity { get; init; }
+    /// <summary>CC number → extra control channel name for this MIDI channel only (overrides <see cref="MidiConfig.Cc"/>).</summary>
+    public Dictionary<int, string> Cc { get; init; } = [];
+}
+
+/// <summary>p5 = <see cref="Min"/> + (<see cref="Max"/> − <see cref="Min"/>) · (velocity / 127)^<see cref="Curve"/>.</summary>
+public sealed record VelocityCurve
+{
+    public double Curve { get; init; } = 1;
+    public double Min { get; init; }
+    public double Max { get; init; } = 127;
+
+    public double Apply(int velocity) => Min + (Max - Min) * Math.Pow(velocity / 127.0, Curve);
+}

@@ -1,0 +1,109 @@
+using CsPyLive.Audio;
+using CsPyLive.Audio.Jack;
+using CsPyLive.Midi;
+using CsPyLive.Tests.Jack;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Midi;
+
+/// <summary>JACK MIDI from an independent sender (jack_midiseq) into cspylive:midi_in.</summary>
+public sealed class JackMidiTests
+{
+    private static BackgroundProcess Sequencer(JackServer server, string name, params string[] args) =>
+        new("jack_midiseq", [name, .. args], server.ClientEnvironment);
+
+    [Fact]
+    public void Notes_from_jack_midiseq_sound_at_a_constant_spacing_and_release()
+    {
+        using var server = new JackServer(period: 256);
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("midi", "dc-keys.csd"),
+            "--audio", "jack", "--midi-in", "jack", "--duration", "6", "--record", dir.File("ours.wav"),
+            "--stats", dir.File("stats.json"), "--no-tui");
+        Assert.True(server.WaitForPort("cspylive:midi_in", TimeSpan.FromSeconds(30)), play.StdErr);
+        // A 0.5 s loop: note 60 held for 6000 frames. 24000 is not a multiple of the 256-frame period, so events
+        // land at different offsets inside periods; their onsets must still be exactly 24000 frames apart.
+        using var seq = Sequencer(server, "seq", "24000", "0", "60", "6000");
+        Assert.True(server.WaitForPort("seq:out", TimeSpan.FromSeconds(10)));
+        var connect = server.Tool("jack_connect", "seq:out", "cspylive:midi_in");
+        Assert.True(connect.ExitCode == 0, connect.Output);
+
+        var result = play.Wait(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("MIDI in from cspylive:midi_in", result.StdErr);
+        var notes = MidiOnsets.Find(MidiOnsets.Left(WavFile.Read(dir.File("ours.wav"))));
+        notes = notes.Skip(1).SkipLast(1).ToList(); // the first and last may be cut by the connection and the end
+        Assert.True(notes.Count >= 5, $"{notes.Count} notes heard");
+        var intervals = notes.Zip(notes.Skip(1), (a, b) => b.Onset - a.Onset).ToArray();
+        Assert.All(intervals, i => Assert.Equal(24000, i));
+        // Each note lasts its 6000 frames (to within a k-cycle) plus the 2400-frame release, then silence.
+        Assert.All(notes, n => Assert.InRange(n.End - n.Onset, 6000 + 2400 - 64, 6000 + 2400 + 64));
+        Assert.Contains("\"midi_received\"", File.ReadAllText(dir.File("stats.json")));
+    }
+
+    [Fact]
+    public async Task A_panic_typed_on_stdin_is_accepted()
+    {
+        using var server = new JackServer(period: 256);
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { ProcessRunner.CsPyLiveDll, "play", TestData.Path("midi", "dc-keys.csd"), "--audio", "jack", "--midi-in", "jack", "--duration", "3", "--no-tui" })
+            info.ArgumentList.Add(a);
+        foreach (var (k, v) in server.ClientEnvironment) info.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(server.WaitForPort("cspylive:midi_in", TimeSpan.FromSeconds(30)));
+        p.StandardInput.WriteLine("panic");
+        p.StandardInput.Flush();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, p.ExitCode);
+        Assert.Contains("panic: every MIDI note released", await stderr);
+    }
+}
+
+/// <summary>The MIDI path inside the JACK process callback allocates nothing, with notes arriving all the time.</summary>
+[Collection(InProcessJackCollection.Name)]
+public sealed class JackMidiAllocationTests
+{
+    [Fact]
+    public void Reading_midi_in_the_process_callback_allocates_nothing()
+    {
+        const int from = 500, to = 5000;
+        using var server = new JackServer(period: 64);
+        using var engine = TestEngines.Start(File.ReadAllText(TestData.Path("midi", "dc-keys.csd")));
+        var router = new MidiRouter(engine);
+        var input = new MidiInputStream(engine, router);
+        foreach (var (k, v) in server.ClientEnvironment) NativeEnvironment.Set(k, v);
+        using var backend = new JackAudioBackend(48000, 2, 0, new JackOptions { ClientName = "cspylive-test", AutoConnect = false, MidiInput = input });
+        // 20 notes a second with a bend in between, from an independent client.
+        using var seq = new BackgroundProcess("jack_midiseq", ["seq", "2400", "0", "60", "1200", "600", "64", "600"], server.ClientEnvironment);
+        long count = 0, before = 0, allocated = -1, receivedBefore = 0, receivedAfter = 0;
+        using var done = new ManualResetEventSlim();
+        backend.Start((in AudioBuffers b) =>
+        {
+            var n = ++count;
+            if (n == from)
+            {
+                receivedBefore = router.Received;
+                before = GC.GetAllocatedBytesForCurrentThread();
+            }
+            engine.Process(b.Output, default, b.Frames);
+            if (n == to)
+            {
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                receivedAfter = router.Received;
+                done.Set();
+            }
+        });
+        Assert.True(server.WaitForPort("seq:out", TimeSpan.FromSeconds(10)));
+        var connect = server.Tool("jack_connect", "seq:out", "cspylive-test:midi_in");
+        Assert.True(connect.ExitCode == 0, connect.Output);
+        Assert.True(done.Wait(TimeSpan.FromSeconds(120)), $"only {count} callbacks ran");
+        backend.Stop();
+        Assert.True(receivedAfter - receivedBefore > 50, $"{receivedAfter - receivedBefore} MIDI messages in the measured periods");
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, backend.CallbackErrors);
+    }
+}

@@ -1,0 +1,81 @@
+using CsPyLive.Tests.Support;
+using static CsPyLive.Tests.Midi.MidiFileBytes;
+
+namespace CsPyLive.Tests.Midi;
+
+/// <summary><c>cspylive render --midi</c>: Standard MIDI Files through the same router, at their exact frames.</summary>
+public sealed class MidiRenderTests
+{
+    private static string Keys => Path.Combine(TestData.RepoRoot, "patches", "keys");
+
+    /// <summary>A chord with velocities, the pedal, a melody with running status, in format 1 with a tempo change.</summary>
+    private static byte[] Piece()
+    {
+        var tempo = Concat(At(0, Tempo(600_000)), At(960, Tempo(400_000)), EndOfTrack);
+        var chord = Concat(
+            At(0, 0x90, 48, 70), At(0, 55, 60), At(0, 64, 80), At(0, 0xB0, 64, 127),
+            At(480, 0x80, 48, 0), At(0, 55, 0), At(0, 64, 0),
+            At(960, 0xB0, 64, 0),
+            At(0, 0x90, 53, 127), At(0, 60, 110), At(0, 69, 120), At(0, 72, 127), At(0, 76, 127),
+            At(960, 0x80, 53, 0), At(0, 60, 0), At(0, 69, 0), At(0, 72, 0), At(0, 76, 0), EndOfTrack);
+        var melody = Concat(At(240, 0x90, 76, 90), At(240, 76, 0), At(0, 79, 100), At(240, 79, 0), At(0, 84, 127),
+            At(0, 0xE0, 0x00, 0x50), At(480, 0x90, 84, 0), EndOfTrack);
+        return Concat(Header(1, 3, 480), Track(tempo), Track(chord), Track(melody));
+    }
+
+    [Fact]
+    public void The_keys_patch_plays_a_midi_file_without_silence_or_clipping()
+    {
+        using var dir = new TempDir();
+        var mid = Write(dir.File("piece.mid"), Piece());
+        var result = ProcessRunner.CsPyLive("render", Keys, "--midi", mid, "-o", dir.File("keys.wav"));
+        Assert.True(result.ExitCode == 0, result.Output);
+        var wav = WavFile.Read(dir.File("keys.wav"));
+        // 2400 ticks: 960 at 0.6 s a quarter (1.2 s), 1440 at 0.4 s (1.2 s) = 2.4 s, plus the 3 s tail
+        Assert.Equal((int)Math.Round(5.4 * 48000), wav.Frames);
+        Assert.True(wav.Peak is > 0.1 and < 0.99, $"peak {wav.Peak}");
+        double Rms(double from, double to)
+        {
+            var a = (int)(from * 48000) * 2;
+            var b = (int)(to * 48000) * 2;
+            return Math.Sqrt(wav.Samples[a..b].Average(s => s * s));
+        }
+        Assert.True(Rms(0, 0.5) > 0.01, "the first chord is silent");
+        Assert.True(Rms(1.3, 1.9) > 0.01, "the loud chord is silent");
+        Assert.True(Rms(5.0, 5.4) < Rms(1.3, 1.9) / 20, "the notes did not release");
+    }
+
+    [Fact]
+    public void A_broken_midi_file_is_refused_with_the_byte_offset()
+    {
+        using var dir = new TempDir();
+        var mid = Write(dir.File("lies.mid"), Concat(Header(0, 1, 96), Track([0x00, 0x90, 60, 100], claimedLength: 4000)));
+        var result = ProcessRunner.CsPyLive("render", Keys, "--midi", mid, "-o", dir.File("x.wav"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("lies.mid: the 'MTrk' chunk at byte 14 claims 4000 bytes but only 4 remain", result.StdErr);
+        Assert.False(File.Exists(dir.File("x.wav")));
+    }
+
+    [Fact]
+    public void A_patch_can_route_a_file_to_csounds_own_midi_opcodes()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("m.csd"), TestEngines.Csd("""
+            massign 0, 3
+            instr 3
+              kenv linsegr 1, 1, 1, 0.05, 0
+              asig upsamp cpsmidi() / 10000 * kenv
+              outs asig, asig
+            endin
+            """, "f0 100", "sr = 48000\nksmps = 16\nnchnls = 2\n0dbfs = 1"));
+        File.WriteAllText(dir.File("patch.yaml"), "midi:\n  route: csound\n");
+        var mid = Write(dir.File("a.mid"), Concat(Header(0, 1, 480), Track(Concat(At(480, 0x90, 69, 100), At(480, 0x80, 69, 0), EndOfTrack))));
+        var result = ProcessRunner.CsPyLive("render", dir.Path, "--midi", mid, "-o", dir.File("out.wav"), "--duration", "2");
+        Assert.True(result.ExitCode == 0, result.Output);
+        var left = MidiOnsets.Left(WavFile.Read(dir.File("out.wav")));
+        var note = Assert.Single(MidiOnsets.Find(left));
+        Assert.Equal(24000, note.Onset);   // 480 ticks at 120 bpm = 0.5 s, a multiple of ksmps
+        Assert.Equal(0.044, left[30000], 6);
+        Assert.InRange(note.End, 48000 + 2400 - 16, 48000 + 2400 + 16);
+    }
+}
