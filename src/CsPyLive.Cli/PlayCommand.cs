@@ -129,15 +129,16 @@ internal static class PlayCommand
                 ? new PythonWatchdog(() => host.CallbackStartedAt, TimeSpan.FromMilliseconds(pythonBudgetMs), engine.Messages)
                 : null;
             if (watchdog is not null) host.OnFirstCallback = watchdog.NoteAudioThread;
-            if (reload is not null || midi is not null)
+            if (oscService is not null && midi is not null) oscService.Dispatcher.Panicked += midi.Panic;
+            if (reload is not null || midi is not null || oscService is not null)
             {
                 if (reload is not null) reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;
                 var rollbackRequested = 0;
                 StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1), () =>
                 {
-                    if (midi is null) return;
-                    midi.Panic();
-                    Console.Error.WriteLine("cspylive: panic: every MIDI note released");
+                    midi?.Panic();
+                    oscService?.Dispatcher.Panic();
+                    Console.Error.WriteLine(oscService is null ? "cspylive: panic: every MIDI note released" : "cspylive: panic: every note released");
                 });
                 host.OnControlTick = () =>
                 {

@@ -47,6 +47,22 @@ public sealed class OscDispatcher : IOscMessageHandler
         routes = config.Routes.Select(r => OscRoute.Create(r, python, engine.ChannelSlot)).ToArray();
     }
 
+    /// <summary>
+    /// Raised on the receiving thread after <c>/panic</c> was queued, so other inputs can forget what they hold
+    /// (the MIDI router's sounding notes and pedal). Must be quick and thread-safe.
+    /// </summary>
+    public event Action? Panicked;
+
+    /// <summary>
+    /// Silences everything, as <c>/panic</c> does: every instrument of the orchestra (but those <c>panic_keep</c> names)
+    /// is turned off with its release at the next k-cycle. Any thread.
+    /// </summary>
+    public void Panic()
+    {
+        lock (gate) Count(actions.Panic(0) ? Outcome.Done : Outcome.Dropped);
+        Panicked?.Invoke();
+    }
+
     /// <summary>A snapshot of the counters (any thread; approximate while packets arrive).</summary>
     public OscCounters Stats
     {
@@ -157,7 +173,11 @@ public sealed class OscDispatcher : IOscMessageHandler
     private bool ApplyBuiltin(in OscMessage message, long frame)
     {
         var address = message.Address;
-        if (address.SequenceEqual("/panic"u8)) Count(actions.Panic(frame) ? Outcome.Done : Outcome.Dropped);
+        if (address.SequenceEqual("/panic"u8))
+        {
+            Count(actions.Panic(frame) ? Outcome.Done : Outcome.Dropped);
+            Panicked?.Invoke();
+        }
         else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame));
         else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame));
         else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame));

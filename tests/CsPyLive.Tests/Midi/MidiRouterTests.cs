@@ -134,6 +134,26 @@ public sealed class MidiRouterTests
     }
 
     [Fact]
+    public void An_osc_panic_releases_held_notes_and_makes_the_router_forget_its_pedal()
+    {
+        using var engine = Start();
+        var router = new MidiRouter(engine);
+        using var osc = CsPyLive.Osc.OscService.CreateWithoutServers(engine, new CsPyLive.Osc.OscConfig(), (_, _) => { }, [1]);
+        osc.Dispatcher.Panicked += router.Panic; // as play wires them
+        var output = Play(engine, router,
+        [
+            (100, MidiMessage.ControlChange(Ch(1), 64, 127)),
+            (200, MidiMessage.NoteOn(Ch(1), 50, 100)),
+            (300, MidiMessage.NoteOff(Ch(1), 50)),
+        ], 8000, beforePeriod: frame => { if (frame == 2048) osc.Dispatcher.OnPacket(CsPyLive.Tests.Osc.OscModel.Message("/panic"), null); });
+        Assert.Equal(0.050, Left(output, 1500), 6);
+        Assert.Equal(0, Left(output, 7000), 6);
+        output = Play(engine, router, [(0, MidiMessage.NoteOn(Ch(1), 70, 1)), (1000, MidiMessage.NoteOff(Ch(1), 70))], 5000);
+        Assert.Equal(0.070, Left(output, 500), 6);
+        Assert.Equal(0, Left(output, 4500), 6); // the pedal the router had seen down no longer holds it
+    }
+
+    [Fact]
     public void Routing_allocates_nothing()
     {
         using var engine = Start();
