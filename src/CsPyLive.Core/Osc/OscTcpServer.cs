@@ -1,3 +1,4 @@
+using CsPyLive.Realtime;
 using System.Net;
 using System.Net.Sockets;
 
@@ -53,7 +54,7 @@ public sealed class OscTcpServer : IDisposable
                 continue;
             }
             lock (connections) connections.Add(client);
-            new Thread(() => Serve(client)) { IsBackground = true, Name = "cspylive-osc-tcp-client" }.Start();
+            new Thread(() => { ThreadScheduling.MakeBackgroundThread(); Serve(client); }) { IsBackground = true, Name = "cspylive-osc-tcp-client" }.Start();
         }
     }
 

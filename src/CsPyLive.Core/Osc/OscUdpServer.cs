@@ -1,3 +1,4 @@
+using CsPyLive.Realtime;
 using System.Net;
 using System.Net.Sockets;
 
@@ -44,6 +45,7 @@ public sealed class OscUdpServer : IDisposable, IOscFeedback
 
     private void Loop()
     {
+        ThreadScheduling.MakeBackgroundThread(); // a flood of packets must not take the audio thread's core
         while (!stopping)
         {
             int n;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CsPyLive.Realtime;
 
 namespace CsPyLive.Audio.Null;
 
@@ -32,8 +33,12 @@ public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outpu
         thread.Start();
     }
 
+    /// <summary>How the audio thread is scheduled (real-time when the system allows it).</summary>
+    public SchedulingClass Scheduling { get; private set; }
+
     private void Run(AudioCallback callback)
     {
+        Scheduling = ThreadScheduling.MakeAudioThread();
         var output = new float[periodFrames * outputChannels];
         var input = new float[periodFrames * inputChannels];
         var ticksPerPeriod = (double)Stopwatch.Frequency * periodFrames / sampleRate;
