@@ -203,6 +203,7 @@ public sealed unsafe class Engine : IDisposable
     /// or empty). Returns the frames produced: fewer than asked only once the score has ended, and the rest is
     /// silence. Real-time safe; call from one thread only.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     public int Process(Span<float> output, ReadOnlySpan<float> input, int frames)
     {
         var done = 0;
@@ -222,6 +223,7 @@ public sealed unsafe class Engine : IDisposable
         return done;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     private int ProcessBlock(Span<float> output, ReadOnlySpan<float> input, int frames)
     {
         if (!Started) throw new InvalidOperationException("Start the engine before processing");
@@ -246,6 +248,7 @@ public sealed unsafe class Engine : IDisposable
     }
 
     /// <summary>Performs exactly one k-cycle; false when the score has ended. For render loops that want raw spout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     internal bool PerformKCycle()
     {
         ApplyDueActions(FramesPerformed + Ksmps);
@@ -263,6 +266,7 @@ public sealed unsafe class Engine : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     private void PushInput(ReadOnlySpan<float> input, int frames)
     {
         if (InputChannels == 0) return;
@@ -288,6 +292,7 @@ public sealed unsafe class Engine : IDisposable
         inputFifoFrames += n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     private void PullInput()
     {
         if (InputChannels == 0) return;
@@ -303,6 +308,7 @@ public sealed unsafe class Engine : IDisposable
         if (inputFifoFrames == 0) inputFifoStart = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     private void ApplyDueActions(long endFrame)
     {
         while (actions.TryDequeue(out var a))
@@ -321,6 +327,7 @@ public sealed unsafe class Engine : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     private void Apply(in TimedAction a)
     {
         switch (a.Kind)
@@ -429,6 +436,20 @@ public sealed unsafe class Engine : IDisposable
             _ => MessageKind.Info,
         };
         engine.Messages.Write(kind, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
+    }
+
+    /// <summary>
+    /// Compiles the performing thread's code paths now, fully optimised, so the first audio callback does not pay
+    /// for the JIT. Call on a control thread before the backend starts.
+    /// </summary>
+    public static void PrepareRealtimePath()
+    {
+        foreach (var name in new[] { nameof(Process), nameof(ProcessBlock), nameof(PerformKCycle), nameof(PushInput),
+                     nameof(PullInput), nameof(ApplyDueActions), nameof(Apply), nameof(HeapPush), nameof(HeapPop) })
+        {
+            foreach (var m in typeof(Engine).GetMethods(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+                if (m.Name == name) RuntimeHelpers.PrepareMethod(m.MethodHandle);
+        }
     }
 
     /// <summary>Destroys the Csound instance. Only once the performing thread has stopped calling <see cref="Process"/>.</summary>

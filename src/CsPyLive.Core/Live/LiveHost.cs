@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using CsPyLive.Audio;
 using CsPyLive.Csound;
 using CsPyLive.Realtime;
@@ -55,6 +57,8 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     {
         var gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         var limit = duration is { } d ? (long)Math.Round(d * backend.SampleRate) : long.MaxValue;
+        Engine.PrepareRealtimePath();
+        RuntimeHelpers.PrepareMethod(typeof(LiveHost).GetMethod(nameof(OnAudio), BindingFlags.Instance | BindingFlags.NonPublic)!.MethodHandle);
         backend.Start(OnAudio);
         try
         {
@@ -90,6 +94,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnAudio(in AudioBuffers buffers)
     {
         var start = Stopwatch.GetTimestamp();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static CsPyLive.Audio.Jack.Interop.Jack;
 
@@ -207,6 +208,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // no JIT tier-up inside the process callback
     private void Process(int frames)
     {
         var start = Stopwatch.GetTimestamp();
@@ -257,6 +259,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // no JIT tier-up inside the process callback
     private void Interleave(int offset, int frames)
     {
         var channels = inputChannels;
@@ -267,6 +270,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // no JIT tier-up inside the process callback
     private void Deinterleave(int offset, int frames)
     {
         var channels = outputChannels;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using CsPyLive.Realtime;
 
 namespace CsPyLive.Audio.Null;
@@ -36,6 +37,7 @@ public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outpu
     /// <summary>How the audio thread is scheduled (real-time when the system allows it).</summary>
     public SchedulingClass Scheduling { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the clock loop: optimised before its first period
     private void Run(AudioCallback callback)
     {
         Scheduling = ThreadScheduling.MakeAudioThread();
