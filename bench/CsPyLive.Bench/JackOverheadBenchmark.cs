@@ -25,7 +25,7 @@ internal static partial class JackOverheadBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         const int period = 256;
-                var name = "cspylive-bench"; // one name: JACK reclaims a dead server's registry entry only under the same name
+        var name = "cspylive-bench-server"; // one name: JACK reclaims a dead server's registry entry only under the same name
         var dir = Directory.CreateTempSubdirectory("cspylive-bench-");
         var heavy = Path.Combine(dir.FullName, "heavy.csd");
         File.WriteAllText(heavy, BenchOrchestras.DspOnly(3600));

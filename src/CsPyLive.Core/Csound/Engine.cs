@@ -45,6 +45,7 @@ public sealed unsafe class Engine : IDisposable
     private int inputFifoStart;      // first frame not yet handed to Csound
     private int inputFifoFrames;     // frames held from inputFifoStart on
     private bool inputPrimed;
+    private bool spinSilent;         // spin holds zeros and nothing was pulled since
     private long droppedActions;
     private long performTicks;
 
@@ -278,6 +279,7 @@ public sealed unsafe class Engine : IDisposable
             inputFifo.AsSpan(0, inputFifoFrames * channels).Clear();
             inputPrimed = true;
         }
+        if (input.IsEmpty && inputFifoFrames == 0) return; // no input device: PullInput keeps spin at zero
         var capacity = inputFifo.Length / channels;
         if (inputFifoStart + inputFifoFrames + frames > capacity)
         {
@@ -298,6 +300,14 @@ public sealed unsafe class Engine : IDisposable
         if (InputChannels == 0) return;
         var channels = InputChannels;
         var n = Math.Min(Ksmps, inputFifoFrames);
+        if (n == 0)
+        {
+            // Silence: clear spin once, not every k-cycle (Csound never writes it). Saves touching cold memory.
+            if (!spinSilent) new Span<double>(spin, Ksmps * channels).Clear();
+            spinSilent = true;
+            return;
+        }
+        spinSilent = false;
         var src = inputFifo.AsSpan(inputFifoStart * channels, n * channels);
         var dst = new Span<double>(spin, Ksmps * channels);
         var zeroDbfs = ZeroDbfs;
