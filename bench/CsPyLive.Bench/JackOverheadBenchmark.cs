@@ -37,8 +37,8 @@ internal static partial class JackOverheadBenchmark
         jackd.BeginErrorReadLine();
         try
         {
-            setenv("JACK_DEFAULT_SERVER", name, 1);
-            setenv("JACK_NO_START_SERVER", "1", 1);
+            NativeEnvironment.Set("JACK_DEFAULT_SERVER", name);
+            NativeEnvironment.Set("JACK_NO_START_SERVER", "1");
             using (var wait = Process.Start(new ProcessStartInfo("jack_wait", ["-w", "-t", "10"]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
             {
                 wait.StandardError.ReadToEndAsync();
@@ -113,7 +113,4 @@ internal static partial class JackOverheadBenchmark
         Console.WriteLine($"{label}: {r.Callbacks} callbacks, callback {callbackMs:0.0} ms, perform {performMs:0.0} ms, overhead {100 * r.Overhead:0.00}%");
         return r;
     }
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int setenv(string name, string value, int overwrite);
 }

@@ -13,14 +13,14 @@ namespace CsPyLive.Bench;
 /// </summary>
 internal static class MidiJitterBenchmark
 {
-    private const int Period = 256;
+    internal const int Period = 256;
     private const int Loop = 12000;      // 0.25 s at 48 kHz; 12000 mod 256 = 224
 
-    private const string Header = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\n";
+    internal const string Header = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\n";
 
     // Ours: the note router plays instr 1 with p5 = velocity. Csound's: its MIDI system, velocity from veloc.
-    private const string OursOrchestra = "instr 1\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp p5 / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
-    private const string CsoundOrchestra = "massign 0, 1\ninstr 1\n ivel veloc 0, 127\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp ivel / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
+    internal const string OursOrchestra = "instr 1\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp p5 / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
+    internal const string CsoundOrchestra = "massign 0, 1\ninstr 1\n ivel veloc 0, 127\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp ivel / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
 
     private sealed record Result(string Subject, string Command, int Notes, long Min, long Max, double Mean, double Std, int OffIdeal,
         long CleanSpread, int LostPeriods)
@@ -103,7 +103,7 @@ internal static class MidiJitterBenchmark
         }
     }
 
-    private static string Csd(string orchestra, string options, double seconds) =>
+    internal static string Csd(string orchestra, string options, double seconds) =>
         $"<CsoundSynthesizer>\n<CsOptions>\n{options}\n</CsOptions>\n<CsInstruments>\n{Header}{orchestra}</CsInstruments>\n" +
         $"<CsScore>\nf0 {seconds.ToString(CultureInfo.InvariantCulture)}\n</CsScore>\n</CsoundSynthesizer>\n";
 
@@ -133,7 +133,7 @@ internal static class MidiJitterBenchmark
     }
 
     /// <summary>Sends a signal and waits; forces the process down only if it lingers.</summary>
-    private static void Terminate(Process process, string signal)
+    internal static void Terminate(Process process, string signal)
     {
         if (process.HasExited) return;
         using (var kill = Process.Start("kill", [signal, $"{process.Id}"])) kill.WaitForExit();
@@ -216,7 +216,7 @@ internal static class MidiJitterBenchmark
         throw new InvalidDataException($"{path}: no data chunk");
     }
 
-    private static Process Start(string program, IEnumerable<string> args, Dictionary<string, string> env)
+    internal static Process Start(string program, IEnumerable<string> args, Dictionary<string, string> env)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -229,7 +229,7 @@ internal static class MidiJitterBenchmark
         return p;
     }
 
-    private static void Tool(Dictionary<string, string> env, string program, params string[] args)
+    internal static void Tool(Dictionary<string, string> env, string program, params string[] args)
     {
         using var p = Start(program, args, env);
         if (!p.WaitForExit(TimeSpan.FromSeconds(120))) { p.Kill(); throw new TimeoutException(program); }
@@ -237,7 +237,7 @@ internal static class MidiJitterBenchmark
         if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {p.ExitCode}");
     }
 
-    private static void WaitForPort(Dictionary<string, string> env, string port)
+    internal static void WaitForPort(Dictionary<string, string> env, string port)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(30))

@@ -8,6 +8,7 @@ using CsPyLive.Bench;
 //   reload [reloads=30]                  hot-reload stall and save-to-live of a 1,000-line module
 //   osc-throughput [seconds=10]          OSC messages/s on loopback; callback times with and without a flood
 //   midi-jitter [seconds=20]             JACK MIDI onset jitter: cspylive --midi-in jack vs csound -+rtmidi=jack
+//   midi-latency [seconds=10]            JACK MIDI note-on to first sample: cspylive vs csound -+rtmidi=jack
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -17,6 +18,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["jack-overhead"] = JackOverheadBenchmark.Run,
     ["osc-throughput"] = OscThroughputBenchmark.Run,
     ["midi-jitter"] = MidiJitterBenchmark.Run,
+    ["midi-latency"] = MidiLatencyBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

@@ -150,6 +150,17 @@ internal static unsafe partial class Jack
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_event_get")]
     internal static partial int jack_midi_event_get(jack_midi_event_t* @event, void* port_buffer, uint event_index);
 
+    /// <summary>
+    /// <c>int jack_midi_event_write(void* port_buffer, jack_nframes_t time, const jack_midi_data_t* data, size_t size)</c>:
+    /// queues an event at frame <c>time</c> of this cycle (events in time order). 0 on success.
+    /// </summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_event_write")]
+    internal static partial int jack_midi_event_write(void* port_buffer, uint time, byte* data, nuint size);
+
+    /// <summary><c>jack_nframes_t jack_last_frame_time(const jack_client_t*)</c>: the server's frame count at the start of this cycle.</summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_last_frame_time")]
+    internal static partial uint jack_last_frame_time(nint client);
+
     /// <summary><c>void jack_midi_clear_buffer(void* port_buffer)</c>: for output MIDI ports, once per cycle.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_clear_buffer")]
     internal static partial void jack_midi_clear_buffer(void* port_buffer);
