@@ -44,7 +44,12 @@ public sealed class JackMidiTests
         Assert.True(offByPeriods <= xruns, $"{offByPeriods} intervals off by whole periods, but only {xruns} xruns: {string.Join(", ", intervals)}");
         Assert.True(offByPeriods * 2 < intervals.Length, $"most intervals must be exact: {string.Join(", ", intervals)}");
         // Each note lasts its 6000 frames (to within a k-cycle) plus the 2400-frame release, then silence.
-        Assert.All(notes, n => Assert.InRange(n.End - n.Onset, 6000 + 2400 - 64, 6000 + 2400 + 64));
+        // A period skipped between a note's on and off shortens or lengthens that note by one period, as above.
+        bool Nominal(long length) => Math.Abs(length - (6000 + 2400)) <= 64;
+        Assert.All(notes, n => Assert.True(Nominal(n.End - n.Onset) || Nominal(n.End - n.Onset + 256) || Nominal(n.End - n.Onset - 256),
+            $"a note lasted {n.End - n.Onset} frames"));
+        Assert.True(notes.Count(n => !Nominal(n.End - n.Onset)) + offByPeriods <= 2 * xruns,
+            $"{notes.Count(n => !Nominal(n.End - n.Onset))} notes and {offByPeriods} intervals off by a period, with {xruns} xruns");
         Assert.Contains("\"midi_received\"", File.ReadAllText(dir.File("stats.json")));
     }
 
