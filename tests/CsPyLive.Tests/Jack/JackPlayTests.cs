@@ -18,7 +18,7 @@ public sealed class JackPlayTests
             "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForPort("cspylive:out_2", TimeSpan.FromSeconds(30)), play.StdErr);
 
-        var connections = server.Tool("jack_lsp", "-c").StdOut;
+        var connections = server.WaitForConnection("cspylive:out_2", "system:playback_2", TimeSpan.FromSeconds(10));
         Assert.Contains("cspylive:out_1\n   system:playback_1", connections);
         Assert.Contains("cspylive:out_2\n   system:playback_2", connections);
         // An independent client records our ports while the hello chord rings.
@@ -122,7 +122,8 @@ public sealed class JackPlayTests
         server.Start();
         Assert.True(play.WaitForStdErr("reconnected to JACK", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
         Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(5)));
-        Assert.Contains("cspylive:out_1\n   system:playback_1", server.Tool("jack_lsp", "-c").StdOut);
+        Assert.Contains("cspylive:out_1\n   system:playback_1",
+            server.WaitForConnection("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(10)));
         var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1");
         Assert.True(rec.ExitCode == 0, rec.Output);
 

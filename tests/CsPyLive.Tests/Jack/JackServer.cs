@@ -83,6 +83,25 @@ public sealed class JackServer : IDisposable
         ProcessRunner.Run(program, args, environment: ClientEnvironment, timeout: TimeSpan.FromSeconds(30));
 
     /// <summary>Polls <c>jack_lsp</c> until <paramref name="port"/> exists; false after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Polls <c>jack_lsp -c</c> until <paramref name="from"/> is connected to <paramref name="to"/> (a client
+    /// registers its ports, then activates, then connects: the ports show up a moment before the connections).
+    /// Returns the last listing either way, for the assertion.
+    /// </summary>
+    public string WaitForConnection(string from, string to, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        string listing;
+        do
+        {
+            listing = Tool("jack_lsp", "-c").StdOut;
+            if (listing.Contains($"{from}\n   {to}")) break;
+            Thread.Sleep(100);
+        }
+        while (watch.Elapsed < timeout);
+        return listing;
+    }
+
     public bool WaitForPort(string port, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
