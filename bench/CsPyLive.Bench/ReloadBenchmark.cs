@@ -86,6 +86,7 @@ internal static class ReloadBenchmark
         cancel.Cancel();
         var stats = run.Result;
         var stalls = service.Reloader.Records.Where(r => r.Ok).Select(r => r.StallMicroseconds).ToList();
+        Console.WriteLine("stalls in order (us): " + string.Join(", ", stalls.Select(x => x.ToString("0", CultureInfo.InvariantCulture))));
 
         // The naive way, side by side: compile and exec the same source on the audio thread between k-cycles.
         var naive = new List<double>();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using CsPyLive.Csound;
 using CsPyLive.Live;
 using CsPyLive.Python.CPython;
@@ -76,9 +78,19 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         PythonRuntime.EnsureInitialized();
         using var gil = Gil.Acquire();
         PythonRuntime.DefineHelpers(HelperSource, "<cspylive-reload>");
-        snapshotHelper = PythonRuntime.Helper("reload_snapshot");
+        snapshotHelper = PythonRuntime.Helper("reload_prepare");
         swapHelper = PythonRuntime.Helper("reload_swap");
         rollbackHelper = PythonRuntime.Helper("reload_rollback");
+        // The first swap of a show must not pay for first times: compile our audio-side methods now, and run the
+        // Python helpers once on an empty module (in a scratch namespace, not the user's).
+        foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest) })
+            RuntimeHelpers.PrepareMethod(typeof(HotReloader).GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
+        PythonRuntime.DefineHelpers("""
+            _scratch = {'__builtins__': __builtins__}
+            _empty = compile('_warm = 1\ndef _warm_f(x):\n    return x\n', '<cspylive-warm-up>', 'exec')
+            reload_rollback(reload_swap(_empty, _scratch, reload_prepare(_empty, _scratch)), _scratch)
+            del _scratch, _empty
+            """, "<cspylive-reload-warm-up>");
     }
 
     /// <summary>Rolls a swap back automatically when the new code raises where the old did not. On by default.</summary>
@@ -299,21 +311,39 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private const string HelperSource = """
         _missing = object()
 
+        import gc as _gc
+        from types import CodeType as _CodeType, FunctionType as _FunctionType
+
         def reload_snapshot(code, main):
             '''{name: current value (or _missing)} for the names a module's code stores: module-level assignments and
             defs store names listed in co_names, so this costs the same however big __main__ has grown.'''
             return {k: main.get(k, _missing) for k in code.co_names}
+
+        def reload_prepare(code, main):
+            '''The snapshot, taken in the audio thread's idle gap; it also builds (and drops) a function object for
+            each of the module's functions without running any of its code, so the allocator's pools and the shared
+            cache are warm when the audio thread makes the real ones.'''
+            for c in code.co_consts:
+                if type(c) is _CodeType and not c.co_freevars:
+                    _FunctionType(c, main)
+            _gc.collect(1)  # young generations now, here, so the swap's allocations do not set one off
+            return reload_snapshot(code, main)
 
         def reload_swap(code, main, before):
             '''Runs a reloaded module's code in __main__; if it raises, puts back what it touched and re-raises.
             Returns the snapshot of what it replaced (taken now when none was given), for a rollback.'''
             if before is None:
                 before = reload_snapshot(code, main)
+            collecting = _gc.isenabled()
+            _gc.disable()  # no collection of the whole heap in the middle of the swap
             try:
                 exec(code, main)
             except BaseException:
                 reload_rollback(before, main)
                 raise
+            finally:
+                if collecting:
+                    _gc.enable()
             return before
 
         def reload_rollback(before, main):
