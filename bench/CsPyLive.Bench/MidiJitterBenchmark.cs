@@ -31,32 +31,24 @@ internal static class MidiJitterBenchmark
     public static int Run(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
-        var name = "cspylive-midijitter"; // one name: JACK reclaims a dead server's registry entry only under the same name
-        var dir = Directory.CreateTempSubdirectory("cspylive-midijitter-");
-        var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = name, ["JACK_NO_START_SERVER"] = "1" };
-        using var jackd = Start("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{Period}"], env);
-        try
+        // One server name: JACK reclaims a dead server's registry entry only under the same name.
+        return WithJackSession("cspylive-midijitter", seconds, (env, dir, subjects) =>
         {
-            Tool(env, "jack_wait", "-w", "-t", "10");
-            var ours = Path.Combine(dir.FullName, "ours.csd");
-            File.WriteAllText(ours, Csd(OursOrchestra, "", seconds + 30));
-            var theirs = Path.Combine(dir.FullName, "csound.csd");
-            File.WriteAllText(theirs, Csd(CsoundOrchestra, "", seconds + 30));
-            var cli = Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
-            var engineSide = Path.Combine(dir.FullName, "engine.wav");
+            var (ours, theirs, cli) = (subjects.Ours, subjects.Theirs, subjects.Cli);
+            var engineSide = Path.Combine(dir, "engine.wav");
             var results = new List<Result>
             {
-                Measure("cspylive play --midi-in jack", env, dir.FullName, seconds, "cspylive:midi_in", "cspylive:out_1",
+                Measure("cspylive play --midi-in jack", env, dir, seconds, "cspylive:midi_in", "cspylive:out_1",
                     "dotnet", [cli, "play", ours, "--audio", "jack", "--midi-in", "jack", "--no-connect", "--duration", $"{seconds + 30}", "--no-tui",
-                        "--record", engineSide, "--stats", Path.Combine(dir.FullName, "stats.json")],
+                        "--record", engineSide, "--stats", Path.Combine(dir, "stats.json")],
                     "cspylive play ours.csd --audio jack --midi-in jack"),
-                Measure("csound -+rtaudio=jack -+rtmidi=jack", env, dir.FullName, seconds, "csbench-midi_in:port", "csbench:output1",
+                Measure("csound -+rtaudio=jack -+rtmidi=jack", env, dir, seconds, "csbench-midi_in:port", "csbench:output1",
                     "csound", ["-+rtaudio=jack", "-+rtmidi=jack", "-M0", "-odac", "-d", "-+jack_client=csbench", "-+jack_midi_client=csbench-midi", theirs],
                     "csound -+rtaudio=jack -+rtmidi=jack -M0 -odac (default -b 256 -B 1024)"),
             };
             // What our engine produced, frame by frame (its --record): jitter without the JACK graph's xruns.
             results.Insert(1, Analyse("cspylive, its own --record (engine frames)", "the same run's --record", ReadLeft(engineSide)));
-            using var stats = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "stats.json")));
+            using var stats = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "stats.json")));
             var xruns = stats.RootElement.GetProperty("xruns").GetInt64();
             var callbacks = stats.RootElement.GetProperty("callbacks").GetInt64();
             var rows = string.Join("\n", results.Select(r =>
@@ -87,17 +79,39 @@ internal static class MidiJitterBenchmark
                 asserts every interval is exact).
 
                 Ours places each event at `engine.OutputFrame + event.time`, so the onset is the k-cycle holding that frame: a
-                constant latency of one period. Csound's JACK MIDI reads the port's events without their frame offsets and
+                constant latency (see midi-latency: the note sounds in the period it arrived in). Csound's JACK MIDI reads the port's events without their frame offsets and
                 applies them at its next k-cycle, so its onsets move with where in a period (and its -b/-B buffering) they arrived.
                 """;
             Console.WriteLine(md);
             BenchmarksFile.WriteSection("midi-jitter", md);
             return 0;
+        });
+    }
+
+    /// <summary>The two subjects' orchestras, written to <paramref name="dir"/>: the same step-shaped instrument.</summary>
+    internal sealed record Subjects(string Ours, string Theirs, string Cli);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a headless jackd of its own (at <see cref="Period"/>) and a temporary folder
+    /// holding both subjects' CSDs, and stops the server with SIGTERM afterwards: a killed jackd leaves its entry in
+    /// JACK's shared server registry (8 slots for the whole machine), and once it is full no jackd starts.
+    /// </summary>
+    internal static int WithJackSession(string name, double seconds, Func<Dictionary<string, string>, string, Subjects, int> body)
+    {
+        var dir = Directory.CreateTempSubdirectory(name + "-");
+        var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = name, ["JACK_NO_START_SERVER"] = "1" };
+        using var jackd = Start("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{Period}"], env);
+        try
+        {
+            Tool(env, "jack_wait", "-w", "-t", "10");
+            var ours = Path.Combine(dir.FullName, "ours.csd");
+            File.WriteAllText(ours, Csd(OursOrchestra, "", seconds + 30));
+            var theirs = Path.Combine(dir.FullName, "csound.csd");
+            File.WriteAllText(theirs, Csd(CsoundOrchestra, "", seconds + 30));
+            return body(env, dir.FullName, new Subjects(ours, theirs, Path.Combine(AppContext.BaseDirectory, "cspylive.dll")));
         }
         finally
         {
-            // SIGTERM, never SIGKILL: a killed jackd leaves its entry in JACK's shared server registry (8 slots for the
-            // whole machine), and once it is full no jackd starts ("Too many servers already active").
             Terminate(jackd, "-TERM");
             dir.Delete(true);
         }

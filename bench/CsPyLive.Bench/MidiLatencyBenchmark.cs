@@ -17,20 +17,11 @@ internal static class MidiLatencyBenchmark
     public static int Run(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-        var name = "cspylive-midilatency"; // one name: JACK reclaims a dead server's registry entry only under the same name
-        var dir = Directory.CreateTempSubdirectory("cspylive-midilatency-");
-        var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = name, ["JACK_NO_START_SERVER"] = "1" };
-        NativeEnvironment.Set("JACK_DEFAULT_SERVER", name); // the probe's clients: libjack reads the C environment
+        NativeEnvironment.Set("JACK_DEFAULT_SERVER", "cspylive-midilatency"); // the probe's clients: libjack reads the C environment
         NativeEnvironment.Set("JACK_NO_START_SERVER", "1");
-        using var jackd = Start("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{Period}"], env);
-        try
+        return WithJackSession("cspylive-midilatency", seconds, (env, _, subjects) =>
         {
-            Tool(env, "jack_wait", "-w", "-t", "10");
-            var ours = Path.Combine(dir.FullName, "ours.csd");
-            File.WriteAllText(ours, Csd(OursOrchestra, "", seconds + 30));
-            var theirs = Path.Combine(dir.FullName, "csound.csd");
-            File.WriteAllText(theirs, Csd(CsoundOrchestra, "", seconds + 30));
-            var cli = Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
+            var (ours, theirs, cli) = (subjects.Ours, subjects.Theirs, subjects.Cli);
             var rows = new List<string>
             {
                 Measure("cspylive play --midi-in jack", env, seconds, "cspylive:midi_in", "cspylive:out_1",
@@ -61,12 +52,7 @@ internal static class MidiLatencyBenchmark
             Console.WriteLine(md);
             BenchmarksFile.WriteSection("midi-latency", md);
             return 0;
-        }
-        finally
-        {
-            Terminate(jackd, "-TERM");
-            dir.Delete(true);
-        }
+        });
     }
 
     private static string Measure(string subject, Dictionary<string, string> env, double seconds, string midiPort, string outPort,
