@@ -169,20 +169,20 @@ internal static class PlayCommand
     private static IAudioBackend OpenBackend(string audio, Engine engine, int period, JackOptions jack)
     {
         var sr = (int)engine.SampleRate;
-        if (audio == "null") return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
+        if (audio == "null") return new NullAudioBackend(sr, period, engine.OutputChannels, engine.AudioInputChannels);
         if (audio == "auto" && !JackAudioBackend.LibraryAvailable())
         {
             Console.Error.WriteLine("cspylive: libjack is not installed; using the null backend (a real-time clock, no device)");
-            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
+            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.AudioInputChannels);
         }
         try
         {
-            return new JackAudioBackend(sr, engine.OutputChannels, engine.InputChannels, jack);
+            return new JackAudioBackend(sr, engine.OutputChannels, engine.AudioInputChannels, jack);
         }
         catch (JackServerUnavailableException) when (audio == "auto")
         {
             Console.Error.WriteLine("cspylive: no JACK server is running; using the null backend (a real-time clock, no device)");
-            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.InputChannels);
+            return new NullAudioBackend(sr, period, engine.OutputChannels, engine.AudioInputChannels);
         }
     }
 }

@@ -87,6 +87,13 @@ public sealed unsafe class Engine : IDisposable
     public int Ksmps { get; private set; }
     public int OutputChannels { get; private set; }
     public int InputChannels { get; private set; }
+
+    /// <summary>
+    /// Channels of live audio input the orchestra asked for: nchnls_i when its options name a real-time input
+    /// (<c>-iadc</c>, <c>-i adc</c>, <c>--input=adc:...</c>), 0 otherwise. Csound reads no device without it, and
+    /// neither do we: no input ports, no capture connections, no input work on the audio thread.
+    /// </summary>
+    public int AudioInputChannels { get; private set; }
     public double ZeroDbfs { get; private set; }
 
     /// <summary>Frames performed so far (whole k-cycles), i.e. the frame at which the next k-cycle starts.</summary>
@@ -156,6 +163,8 @@ public sealed unsafe class Engine : IDisposable
         Ksmps = (int)csoundGetKsmps(csound);
         OutputChannels = (int)csoundGetNchnls(csound);
         InputChannels = (int)csoundGetNchnlsInput(csound);
+        var inputName = Marshal.PtrToStringUTF8((nint)csoundGetInputName(csound));
+        AudioInputChannels = inputName is not null && inputName.StartsWith("adc", StringComparison.Ordinal) ? InputChannels : 0;
         ZeroDbfs = csoundGet0dBFS(csound);
         spout = csoundGetSpout(csound);
         spin = csoundGetSpin(csound);

@@ -157,4 +157,28 @@ public sealed class EngineTests
         Assert.All(Enumerable.Range(0, 64), i => Assert.Equal(0f, seen[i]));
         Assert.All(Enumerable.Range(64, 900), i => Assert.Equal(i - 64 + 1, seen[i]));
     }
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("-iadc", 1)]
+    [InlineData("-i adc", 1)]
+    [InlineData("--input=adc:system:capture_", 1)]
+    public void Live_audio_input_is_what_the_options_ask_for_as_in_Csound(string options, int expected)
+    {
+        var csd = TestEngines.Csd("""
+            instr 1
+              a1 inch 1
+              outs a1, a1
+            endin
+            """, "i1 0 1", "sr = 48000\nksmps = 64\nnchnls = 2\nnchnls_i = 1\n0dbfs = 1", options);
+        using var engine = TestEngines.Start(csd);
+        Assert.Equal(1, engine.InputChannels);
+        Assert.Equal(expected, engine.AudioInputChannels);
+
+        // Asked for or not, Csound leaves spin to us (host-implemented audio): what we hand in is what it reads.
+        var input = Enumerable.Range(0, 128).Select(i => i / 128f).ToArray();
+        var output = new float[256];
+        engine.Process(output, input, 128);
+        Assert.Equal(Enumerable.Range(0, 128).Select(i => i / 128f), Enumerable.Range(0, 128).Select(i => output[2 * i]));
+    }
 }

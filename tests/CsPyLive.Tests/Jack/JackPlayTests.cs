@@ -21,6 +21,8 @@ public sealed class JackPlayTests
         var connections = server.WaitForConnection("cspylive:out_2", "system:playback_2", TimeSpan.FromSeconds(10));
         Assert.Contains("cspylive:out_1\n   system:playback_1", connections);
         Assert.Contains("cspylive:out_2\n   system:playback_2", connections);
+        // hello asks for no audio input (no -iadc), so, as in Csound, no input is opened: no ports, no capture.
+        Assert.DoesNotContain("cspylive:in_", server.Tool("jack_lsp").StdOut);
         // An independent client records our ports while the hello chord rings.
         var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1", "cspylive:out_2");
         Assert.True(rec.ExitCode == 0, rec.Output);
@@ -42,6 +44,34 @@ public sealed class JackPlayTests
         Assert.Equal(48000, root.GetProperty("sample_rate").GetInt32());
         Assert.True(root.GetProperty("xruns").GetInt64() >= 0);
         Assert.InRange(root.GetProperty("callbacks").GetInt64(), 4 * 48000 / 256, 4 * 48000 / 256 + 200);
+    }
+
+    [Fact]
+    public void An_orchestra_that_asks_for_input_gets_input_ports_and_hears_another_client()
+    {
+        using var server = new JackServer();
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("jack", "thru-input.csd"),
+            "--audio", "jack", "--duration", "4", "--record", dir.File("ours.wav"), "--no-tui");
+        Assert.True(server.WaitForPort("cspylive:in_1", TimeSpan.FromSeconds(30)), play.StdErr);
+        Assert.DoesNotContain("cspylive:in_2", server.Tool("jack_lsp").StdOut); // nchnls_i = 1
+        var capture = server.WaitForConnection("system:capture_1", "cspylive:in_1", TimeSpan.FromSeconds(10));
+        Assert.Contains("system:capture_1\n   cspylive:in_1", capture);
+
+        // A metronome client clicks (amplitude 0.5, 600 bpm) into our input; the orchestra passes it through.
+        using var metro = new BackgroundProcess("jack_metro", ["-n", "metro", "-b", "600", "-A", "0.5", "-D", "20"], server.ClientEnvironment);
+        Assert.True(server.WaitForPort("metro:600_bpm", TimeSpan.FromSeconds(10)), metro.StdErr);
+        var connect = server.Tool("jack_connect", "metro:600_bpm", "cspylive:in_1");
+        Assert.True(connect.ExitCode == 0, connect.Output);
+
+        var result = play.Wait(Generous);
+        Assert.True(result.ExitCode == 0, result.Output);
+        var ours = WavFile.Read(dir.File("ours.wav"));
+        var left = Enumerable.Range(0, ours.Frames).Select(n => Math.Abs(ours.Samples[2 * n])).ToArray();
+        Assert.InRange(left.Max(), 0.3, 0.51);
+        // Clicks, not a constant: 10 a second, each ~20 ms, so most of the recording after the connection is quiet.
+        var loud = left.Count(v => v > 0.05);
+        Assert.InRange(loud, 1, ours.Frames / 2);
     }
 
     [Fact]

@@ -82,7 +82,6 @@ public sealed class JackServer : IDisposable
     public ProcessResult Tool(string program, params string[] args) =>
         ProcessRunner.Run(program, args, environment: ClientEnvironment, timeout: TimeSpan.FromSeconds(30));
 
-    /// <summary>Polls <c>jack_lsp</c> until <paramref name="port"/> exists; false after <paramref name="timeout"/>.</summary>
     /// <summary>
     /// Polls <c>jack_lsp -c</c> until <paramref name="from"/> is connected to <paramref name="to"/> (a client
     /// registers its ports, then activates, then connects: the ports show up a moment before the connections).
@@ -102,6 +101,7 @@ public sealed class JackServer : IDisposable
         return listing;
     }
 
+    /// <summary>Polls <c>jack_lsp</c> until <paramref name="port"/> exists; false after <paramref name="timeout"/>.</summary>
     public bool WaitForPort(string port, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();

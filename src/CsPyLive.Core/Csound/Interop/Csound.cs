@@ -66,6 +66,10 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundReset")]
     internal static partial void csoundReset(nint csound);
 
+    /// <summary>const char* csoundGetInputName(CSOUND*): the -i name (e.g. "adc"), or NULL when none was given.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundGetInputName")]
+    internal static partial byte* csoundGetInputName(nint csound);
+
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetHostImplementedAudioIO")]
     internal static partial void csoundSetHostImplementedAudioIO(nint csound, int state, int bufSize);
 
