@@ -104,7 +104,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
         recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
         Interlocked.Add(ref framesPlayed, buffers.Frames);
         if (produced < buffers.Frames) scoreEnded = true;
-        callbackTimes.Record(Stopwatch.GetElapsedTime(start).Ticks / 10.0);
+        callbackTimes.RecordTicks(Stopwatch.GetTimestamp() - start);
         Volatile.Write(ref callbacksDone, callbacksDone + 1);
         Volatile.Write(ref callbackStartedAt, 0);
     }

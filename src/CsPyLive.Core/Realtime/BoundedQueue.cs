@@ -70,6 +70,16 @@ public sealed class BoundedQueue<T> where T : unmanaged
         }
     }
 
+    /// <summary>True when no record is ready to take (a hint under concurrency). Touches what TryDequeue would.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            var pos = Volatile.Read(ref dequeuePosition.Value);
+            return Volatile.Read(ref slots[pos & mask].Sequence) != pos + 1;
+        }
+    }
+
     /// <summary>Takes the oldest record; returns false if none is ready. Safe from many threads.</summary>
     public bool TryDequeue(out T value)
     {

@@ -221,7 +221,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         while (done < frames)
         {
             var n = Math.Min(frames - done, MaxChunkFrames);
-            Interleave(done, n);
+            if (inputChannels > 0) Interleave(done, n);
             try
             {
                 callback?.Invoke(new AudioBuffers(output.AsSpan(0, n * outputChannels), input.AsSpan(0, n * inputChannels), n));

@@ -111,6 +111,7 @@ internal static unsafe partial class Jack
 
     /// <summary><c>void* jack_port_get_buffer(jack_port_t*, jack_nframes_t)</c>: valid for this process cycle only.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_get_buffer")]
+    [SuppressGCTransition] // short and lock-free, called every period on the process thread
     internal static partial void* jack_port_get_buffer(nint port, uint nframes);
 
     /// <summary><c>const char* jack_port_name(const jack_port_t*)</c>: the full "client:port" name, owned by JACK.</summary>
@@ -144,10 +145,12 @@ internal static unsafe partial class Jack
 
     /// <summary><c>uint32_t jack_midi_get_event_count(void* port_buffer)</c> (jack/midiport.h).</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_get_event_count")]
+    [SuppressGCTransition]
     internal static partial uint jack_midi_get_event_count(void* port_buffer);
 
     /// <summary><c>int jack_midi_event_get(jack_midi_event_t* event, void* port_buffer, uint32_t event_index)</c>: 0 or ENODATA.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_event_get")]
+    [SuppressGCTransition]
     internal static partial int jack_midi_event_get(jack_midi_event_t* @event, void* port_buffer, uint event_index);
 
     /// <summary>
