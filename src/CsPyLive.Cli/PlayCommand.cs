@@ -132,7 +132,7 @@ internal static class PlayCommand
             if (oscService is not null && midi is not null) oscService.Dispatcher.Panicked += midi.Panic;
             if (reload is not null || midi is not null || oscService is not null)
             {
-                if (reload is not null) reload.Reloader.WaitForCallbackGap = host.WaitForCallbackGap;
+                if (reload is not null) reload.Reloader.Host = host;
                 var rollbackRequested = 0;
                 StartCommandReader(() => Interlocked.Exchange(ref rollbackRequested, 1), () =>
                 {

@@ -3,7 +3,18 @@ using System.Text.Json;
 namespace CsPyLive.Live;
 
 /// <summary>One hot reload as the stats file reports it.</summary>
-public sealed record ReloadRecord(string File, bool Ok, string? Error, double StallMicroseconds, double SaveToLiveMilliseconds, double AtSeconds);
+/// <param name="File">The saved file.</param>
+/// <param name="Ok">Whether the new code is live.</param>
+/// <param name="Error">Why not (compile error with file and line, or the module code's traceback).</param>
+/// <param name="SaveToLiveMilliseconds">From the save being seen to the new code being live.</param>
+/// <param name="AtSeconds">The performance time of the swap.</param>
+/// <param name="AppliedIn">Where the module code ran: "gap" (on the control thread in the audio thread's idle gap
+/// between callbacks), "audio_thread" (at a k-boundary on the audio thread), or "none" (it never ran).</param>
+/// <param name="StallMicroseconds">How long the audio thread was, or may have been, held up by this reload: the
+/// whole swap when it ran on the audio thread; for a gap swap, the overlap with a callback that had started (an upper
+/// bound on its wait for the GIL), usually 0.</param>
+public sealed record ReloadRecord(string File, bool Ok, string? Error, double StallMicroseconds, double SaveToLiveMilliseconds,
+    double AtSeconds, string AppliedIn = "none");
 
 /// <summary>What a live run measured, written by <c>--stats</c> as JSON when the run ends.</summary>
 public sealed record LiveStats
@@ -49,6 +60,7 @@ public sealed record LiveStats
             w.WriteNumber("stall_us", Math.Round(r.StallMicroseconds, 1));
             w.WriteNumber("save_to_live_ms", Math.Round(r.SaveToLiveMilliseconds, 2));
             w.WriteNumber("at_s", Math.Round(r.AtSeconds, 3));
+            w.WriteString("applied_in", r.AppliedIn);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using CsPyLive.Python.CPython;
 
@@ -18,6 +19,19 @@ namespace CsPyLive.Python;
 internal readonly ref struct Gil : IDisposable
 {
     [ThreadStatic] private static bool threadPrimed;
+    [ThreadStatic] private static bool timeWaits;
+    private static long maxWaitTicks;
+
+    /// <summary>
+    /// From now on, this thread's acquisitions are timed into <see cref="MaxWaitTicks"/> (two clock reads each): for
+    /// benchmarks that want to see, from the audio thread's side, whether anyone kept it waiting for the GIL.
+    /// </summary>
+    internal static void TimeWaitsOnThisThread() => timeWaits = true;
+
+    /// <summary>The longest acquisition seen on timed threads, in Stopwatch ticks; reset with <see cref="ResetMaxWait"/>.</summary>
+    internal static long MaxWaitTicks => Volatile.Read(ref maxWaitTicks);
+
+    internal static void ResetMaxWait() => Volatile.Write(ref maxWaitTicks, 0);
 
     private readonly int state;
 
@@ -27,7 +41,12 @@ internal readonly ref struct Gil : IDisposable
     public static Gil Acquire()
     {
         if (!threadPrimed) PrimeThread();
-        return new Gil(PyApi.PyGILState_Ensure());
+        if (!timeWaits) return new Gil(PyApi.PyGILState_Ensure());
+        var started = Stopwatch.GetTimestamp();
+        var gil = new Gil(PyApi.PyGILState_Ensure());
+        var waited = Stopwatch.GetTimestamp() - started;
+        if (waited > Volatile.Read(ref maxWaitTicks)) Volatile.Write(ref maxWaitTicks, waited);
+        return gil;
     }
 
     /// <summary>True if this thread holds the GIL now.</summary>

@@ -60,6 +60,12 @@ public static unsafe class PythonRuntime
     internal static void DefineHelpers(string source, string filename) =>
         Exec(source, new(helperDict), new(helperDict), filename);
 
+    /// <summary>Puts <paramref name="value"/> (e.g. a builtin made in C#) into our private namespace. GIL held.</summary>
+    internal static void SetHelper(string name, BorrowedReference value)
+    {
+        if (PyApi.PyDict_SetItemString(new(helperDict), name, value) != 0) throw PythonException.Fetch($"cannot define {name}");
+    }
+
     /// <summary>A new reference to a helper defined in our private namespace. GIL held.</summary>
     internal static nint Helper(string name)
     {

@@ -88,7 +88,66 @@ public sealed class HotReloadTests
         var reload = Assert.Single(stats.RootElement.GetProperty("reloads").EnumerateArray());
         Assert.True(reload.GetProperty("ok").GetBoolean());
         Assert.EndsWith("mod.py", reload.GetProperty("file").GetString());
+        // Live, a small module runs in the idle gap between callbacks (on the audio thread only if a callback beat it).
+        Assert.Contains(reload.GetProperty("applied_in").GetString(), new[] { "gap", "audio_thread" });
         Assert.InRange(reload.GetProperty("save_to_live_ms").GetDouble(), 0, 1000);
         Assert.InRange(reload.GetProperty("at_s").GetDouble(), 0.5, 3);
+    }
+
+    /// <summary>
+    /// Plays piece.csd (extended to 30 s) for 3 s on the null clock and copies <paramref name="save"/> over mod.py
+    /// about 1 s after playing started.
+    /// </summary>
+    private static async Task<(ProcessResult Result, WavFile Wav, JsonElement Reload)> PlayAndSave(TempDir dir, string save)
+    {
+        foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
+        var csd = dir.File("piece.csd");
+        File.WriteAllText(csd, File.ReadAllText(csd).Replace("i1 0 2", "i1 0 30"));
+        using var play = BackgroundProcess.CsPyLive(null, "play", csd, "--audio", "null", "--duration", "3",
+            "--record", dir.File("live.wav"), "--stats", dir.File("stats.json"), "--no-tui");
+        Assert.True(play.WaitForStdErr("Ctrl+C stops", TimeSpan.FromSeconds(60)), play.StdErr);
+        await Task.Delay(1000);
+        File.WriteAllText(dir.File("mod.py"), File.ReadAllText(dir.File(save)));
+        var result = play.Wait(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        var reload = Assert.Single(stats.RootElement.GetProperty("reloads").EnumerateArray()).Clone();
+        return (result, WavFile.Read(dir.File("live.wav")), reload);
+    }
+
+    [Fact]
+    public async Task Module_code_longer_than_the_idle_gap_is_undone_there_and_run_on_the_audio_thread()
+    {
+        using var dir = new TempDir();
+        var (result, wav, reload) = await PlayAndSave(dir, "slow.py");
+        Assert.True(reload.GetProperty("ok").GetBoolean(), result.StdErr);
+        Assert.Equal("audio_thread", reload.GetProperty("applied_in").GetString());
+        Assert.Contains("outlasted the idle gap", result.StdErr);
+        Assert.Equal(0.25f, At(wav, 0.5));
+        Assert.Equal(0.5f, At(wav, 2.9));
+        // The audio thread ran the 12 ms of module code itself: the stall says so.
+        Assert.True(reload.GetProperty("stall_us").GetDouble() >= 12_000, reload.ToString());
+    }
+
+    [Fact]
+    public async Task While_playing_module_code_that_raises_changes_nothing()
+    {
+        using var dir = new TempDir();
+        var (result, wav, reload) = await PlayAndSave(dir, "modraise.py");
+        Assert.False(reload.GetProperty("ok").GetBoolean());
+        Assert.Contains("module code fails", reload.GetProperty("error").GetString());
+        Assert.Contains("raised while loading; nothing changed", result.StdErr);
+        Assert.All(new[] { 0.5, 1.5, 2.0, 2.9 }, t => Assert.Equal(0.25f, At(wav, t)));
+    }
+
+    [Fact]
+    public async Task While_playing_new_code_that_raises_is_rolled_back()
+    {
+        using var dir = new TempDir();
+        var (result, wav, reload) = await PlayAndSave(dir, "raises.py");
+        Assert.True(reload.GetProperty("ok").GetBoolean()); // it loaded; then it raised when called
+        Assert.Contains("rolling back", result.StdErr);
+        Assert.Contains("ZeroDivisionError", result.StdErr);
+        Assert.Equal(0.25f, At(wav, 2.9));
     }
 }

@@ -14,6 +14,7 @@ internal static unsafe partial class PyApi
     internal const int Py_single_input = 256;
     internal const int Py_file_input = 257;
     internal const int Py_eval_input = 258;
+    internal const int METH_NOARGS = 0x0004;
     internal const int METH_O = 0x0008;
 
     // --- interpreter and GIL -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CsPyLive.Csound;
 using CsPyLive.Live;
 using CsPyLive.Python.CPython;
@@ -9,18 +10,20 @@ using CsPyLive.Realtime;
 namespace CsPyLive.Python.Reload;
 
 /// <summary>
-/// Hot reload of Python: compiled code from <see cref="PythonCompiler"/> is swapped into <c>__main__</c> at a
-/// k-boundary on the performing thread, so the next <c>pycall*</c> calls the new functions.
+/// Hot reload of Python: compiled code from <see cref="PythonCompiler"/> is run into <c>__main__</c> between two
+/// k-cycles, so the next <c>pycall*</c> calls the new functions.
 /// </summary>
 /// <remarks>
-/// <para>Control side (<see cref="Submit"/>, <see cref="Poll"/>, <see cref="RollBack"/>): compiling happens in another
-/// process; a good result is parked in a slot and a <see cref="TimedActionKind.Custom"/> action carries the slot's
-/// number to the engine.</para>
-/// <para>Audio side (<see cref="Apply"/>): unmarshal, then run the module code in <c>__main__</c> itself, so names the
-/// file does not redefine keep their state and new functions see the same globals. If the module code raises,
-/// <c>__main__</c> is restored to what it was: a broken save changes nothing that runs. What the swap replaced is
-/// kept, so a later rollback can put the previous definitions back. The swap's duration (the audio thread's stall)
-/// is measured and reported.</para>
+/// <para>The module code always runs in <c>__main__</c> itself, so names the file does not redefine keep their
+/// state and new functions see the same globals. If it raises, <c>__main__</c> is restored to what it was: a broken
+/// save changes nothing that runs. What a swap replaced is kept, so a later rollback can put it back.</para>
+/// <para>Where it runs (ADR 0006): live, in the audio thread's idle gap — right after a callback, on the control
+/// thread, with the GIL held throughout, so the audio thread cannot run Python half-way through it and never waits
+/// for it. Between two callbacks is between two k-cycles. A line tracer watches for the next callback; if it starts
+/// first, the module's changes are undone and the swap goes to the audio thread instead. Offline (render, where
+/// swaps land on a given frame), when another swap is still queued, or after such an overrun: on the audio thread,
+/// at a k-boundary, through a <see cref="TimedActionKind.Custom"/> action carrying a slot number (<see cref="Apply"/>).
+/// Either way the audio thread's stall is measured and reported.</para>
 /// <para>Automatic rollback: if, within <see cref="RollbackWindow"/> after a swap, Python code called by the
 /// orchestra raises where it had not raised in the same span before the swap, the swap is undone and the log says so.</para>
 /// </remarks>
@@ -36,10 +39,13 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly Slot[] slots = new Slot[SlotCount];
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
     private readonly List<ReloadRecord> records = [];
-    private readonly Stack<nint> undo = new(64); // previous-values dicts (owned refs) of good swaps, newest on top; audio thread only
+    private readonly Stack<nint> undo = new(64); // previous-values dicts (owned refs) of good swaps, newest on top; GIL held
+    private static PyMethodDef* audioBusyMethod;
+    private static LiveHost? gapHost; // the host whose callbacks the gap tracer watches; set with the GIL held
     private nint snapshotHelper;
     private nint swapHelper;
     private nint rollbackHelper;
+    private nint gapHelper;
     private int nextSlot;
     private int swapsPending; // submitted, not yet applied
     private Pending? watchingForRegression;
@@ -52,6 +58,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         public nint Before;
         public string Path = "";
         public long SeenAt;
+        /// <summary>Ticks the audio thread may have waited while an attempt in the gap was undone (added to its stall).</summary>
+        public long OverrunTicks;
     }
 
     private struct SwapOutcome
@@ -59,6 +67,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         public int Slot;
         public short Op;
         public bool Ok;
+        public bool InGap;
         public long StallTicks;
         public long AppliedAt;
         public long Frame;
@@ -81,6 +90,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         snapshotHelper = PythonRuntime.Helper("reload_prepare");
         swapHelper = PythonRuntime.Helper("reload_swap");
         rollbackHelper = PythonRuntime.Helper("reload_rollback");
+        using (var busy = CreateAudioBusyFunction()) PythonRuntime.SetHelper("_audio_busy", busy);
+        gapHelper = PythonRuntime.Helper("reload_in_gap");
         // The first swap of a show must not pay for first times: compile our audio-side methods now, and run the
         // Python helpers once on an empty module (in a scratch namespace, not the user's).
         foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest) })
@@ -89,6 +100,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             _scratch = {'__builtins__': __builtins__}
             _empty = compile('_warm = 1\ndef _warm_f(x):\n    return x\n', '<cspylive-warm-up>', 'exec')
             reload_rollback(reload_swap(_empty, _scratch, reload_prepare(_empty, _scratch)), _scratch)
+            reload_rollback(reload_in_gap(_empty, _scratch), _scratch)
             del _scratch, _empty
             """, "<cspylive-reload-warm-up>");
     }
@@ -97,12 +109,11 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     public bool AutoRollback { get; set; } = true;
 
     /// <summary>
-    /// Waits until the audio thread has just finished a callback, so the GIL is free for a while (the live host's
-    /// idle gap between periods). Unmarshalling a large module from cold memory takes a few hundred microseconds
-    /// with the GIL held: done in that gap, the audio thread never waits for it and only runs the module's
-    /// definitions. Null (offline render): unmarshal at once.
+    /// The live host whose idle gap between callbacks reloads use (<see cref="LiveHost.WaitForCallbackGap"/>): there
+    /// the module is unmarshalled and run, so the audio thread never waits for it. Null (offline render): every swap
+    /// runs on the audio thread at its frame.
     /// </summary>
-    public Func<bool>? WaitForCallbackGap { get; set; }
+    public LiveHost? Host { get; set; }
 
     /// <summary>How long after a swap new errors count against it.</summary>
     public TimeSpan RollbackWindow { get; set; } = TimeSpan.FromSeconds(2);
@@ -130,7 +141,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             records.Add(new ReloadRecord(result.Path, false, result.Describe(), 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
             return;
         }
-        var inGap = WaitForCallbackGap?.Invoke() ?? false;
+        var host = frame == 0 ? Host : null; // a swap placed on a frame (render) runs on the audio thread
+        var inGap = host?.WaitForCallbackGap() ?? false;
         nint code;
         using (Gil.Acquire())
         {
@@ -143,20 +155,86 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                 records.Add(new ReloadRecord(result.Path, false, error, 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
                 return;
             }
-            // The names the module will store, and their values now, for a rollback. Taken here, in the gap, when this
-            // swap is next in line (the audio thread then only runs the definitions); when another swap is still
-            // waiting, or there is no gap (offline render), the audio thread takes it, since only it sees the state
-            // the swap will replace.
-            nint before = 0;
-            if (inGap && Volatile.Read(ref swapsPending) == 0)
-            {
-                var snapshotArgs = stackalloc nint[2] { code, PythonRuntime.MainDict.Pointer };
-                before = PyApi.PyObject_Vectorcall(new(snapshotHelper), snapshotArgs, 2, 0).Steal().Pointer;
-                if (before == 0) PyApi.PyErr_Clear(); // the audio thread will try again
-            }
             var index = nextSlot++ % SlotCount;
             ReleaseSlot(slots[index]); // a swap never applied: 16 saves ago
-            SubmitSwap(index, code, before, result.Path, seenAt, frame);
+            var slot = slots[index];
+            slot.Path = result.Path;
+            slot.SeenAt = seenAt;
+            slot.OverrunTicks = 0;
+            // In the gap when this swap is next in line: a queued swap must run first, since this module's code
+            // may read what that one defines.
+            if (inGap && Volatile.Read(ref swapsPending) == 0 && SwapInGap(host!, index, code)) return;
+            // On the audio thread. The names the module will store, and their values now, are taken there, since only
+            // it sees the state the swap will replace once other queued swaps have run.
+            SubmitSwap(index, code, 0, frame);
+        }
+    }
+
+    /// <summary>
+    /// Control thread, in the idle gap, GIL held: runs the module code into <c>__main__</c>. True when it is done
+    /// with (swapped, or failed and undone; the outcome is queued for <see cref="Poll"/>); false when the next
+    /// callback started first, the module's changes were undone, and the swap must go to the audio thread.
+    /// </summary>
+    private bool SwapInGap(LiveHost host, int index, nint code)
+    {
+        var outcome = new SwapOutcome
+        {
+            Slot = index, Op = OpSwap, InGap = true, Frame = engine.FramesPerformed,
+            ErrorsAtSwap = PythonErrors.Count, LastErrorAtSwap = PythonErrors.LastAt,
+        };
+        gapHost = host;
+        var args = stackalloc nint[2] { code, PythonRuntime.MainDict.Pointer };
+        var before = PyApi.PyObject_Vectorcall(new(gapHelper), args, 2, 0);
+        gapHost = null;
+        if (!before.IsNull && before.DangerousPointer == PythonRuntime.None.Pointer)
+        {
+            // Overrun: undone; the audio thread may have waited from its callback's start until the GIL comes free.
+            before.Dispose();
+            slots[index].OverrunTicks = OverlapWithCallback(host);
+            return false;
+        }
+        PyApi.Py_DecRef(code);
+        if (before.IsNull) outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
+        else undo.Push(before.Steal().Pointer);
+        outcome.Ok = outcome.ErrorText == 0;
+        outcome.AppliedAt = Stopwatch.GetTimestamp();
+        outcome.StallTicks = OverlapWithCallback(host);
+        outcomes.TryEnqueue(outcome);
+        return true;
+    }
+
+    /// <summary>Ticks since the callback now running started (0 between callbacks): how long it may have waited for us.</summary>
+    private static long OverlapWithCallback(LiveHost host)
+    {
+        var started = host.CallbackStartedAt;
+        return started == 0 ? 0 : Math.Max(0, Stopwatch.GetTimestamp() - started);
+    }
+
+    /// <summary>A builtin <c>_audio_busy()</c>: True while a callback of the watched host runs. GIL held.</summary>
+    private static NewReference CreateAudioBusyFunction()
+    {
+        if (audioBusyMethod == null)
+        {
+            // PyMethodDef must outlive every function object made from it: allocate once, never free.
+            audioBusyMethod = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyMethodDef));
+            audioBusyMethod->Name = (byte*)Marshal.StringToCoTaskMemUTF8("_audio_busy");
+            audioBusyMethod->Method = (delegate* unmanaged<nint, nint, nint>)&AudioBusy;
+            audioBusyMethod->Flags = PyApi.METH_NOARGS;
+        }
+        return PyApi.PyCFunction_NewEx(audioBusyMethod, default, default);
+    }
+
+    [UnmanagedCallersOnly]
+    private static nint AudioBusy(nint self, nint unused)
+    {
+        try
+        {
+            var busy = gapHost is { } h && h.CallbackStartedAt != 0;
+            return PyApi.PyBool_FromLong(new CLong(busy ? 1 : 0)).Steal().Pointer;
+        }
+        catch
+        {
+            return PyApi.PyBool_FromLong(new CLong(1)).Steal().Pointer; // when in doubt, give the GIL back
         }
     }
 
@@ -170,14 +248,12 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         Interlocked.Decrement(ref swapsPending);
     }
 
-    private void SubmitSwap(int index, nint code, nint before, string path, long seenAt, long frame)
+    private void SubmitSwap(int index, nint code, nint before, long frame)
     {
         Interlocked.Increment(ref swapsPending);
         var slot = slots[index];
         slot.Before = before;
         Volatile.Write(ref slot.CodeObject, code);
-        slot.Path = path;
-        slot.SeenAt = seenAt;
         var action = new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, Handler = handler, ChannelSlot = index, Count = OpSwap };
         if (!engine.Enqueue(action)) log(MessageKind.Error, "reload: the engine's queue is full; save again");
     }
@@ -261,7 +337,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                 error = PythonRuntime.ToManagedString(new(o.ErrorText)).TrimEnd();
                 PyApi.Py_DecRef(o.ErrorText);
             }
-            var stallUs = o.StallTicks * 1e6 / Stopwatch.Frequency;
+            var overrun = o.Op == OpSwap ? slots[o.Slot].OverrunTicks : 0;
+            var stallUs = (o.StallTicks + overrun) * 1e6 / Stopwatch.Frequency;
             var at = o.Frame / engine.SampleRate;
             if (o.Op == OpRollback)
             {
@@ -271,11 +348,12 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             }
             var slot = slots[o.Slot];
             var saveToLive = (o.AppliedAt - slot.SeenAt) * 1e3 / Stopwatch.Frequency;
-            records.Add(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, at));
+            records.Add(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, at, o.InGap ? "gap" : "audio_thread"));
             if (o.Ok)
             {
                 LastSwapAppliedAt = o.AppliedAt;
-                log(MessageKind.Info, $"reload: {Path.GetFileName(slot.Path)} is live (audio stall {stallUs:0} us, save to live {saveToLive:0.0} ms)");
+                var where = o.InGap ? "between callbacks" : overrun > 0 ? "on the audio thread: its module code outlasted the idle gap" : "on the audio thread";
+                log(MessageKind.Info, $"reload: {Path.GetFileName(slot.Path)} is live ({where}; audio stall {stallUs:0} us, save to live {saveToLive:0.0} ms)");
                 var raisedBefore = o.LastErrorAtSwap != 0 && o.AppliedAt - o.LastErrorAtSwap < ToTicks(RollbackWindow);
                 watchingForRegression = new Pending(o.AppliedAt, o.ErrorsAtSwap, raisedBefore, slot.Path);
             }
@@ -346,6 +424,44 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                     _gc.enable()
             return before
 
+        import sys as _sys
+
+        class _GapOverrun(BaseException):
+            '''Raised into a reloaded module's code, run in the idle gap, once the next audio callback has started.'''
+
+        def _gap_tracer(frame, event, arg):
+            if _audio_busy():
+                raise _GapOverrun
+            return _gap_tracer
+
+        def reload_in_gap(code, main):
+            '''Runs a reloaded module's code in __main__ in the audio thread's idle gap (control thread, GIL held). The
+            switch interval is raised so the GIL is never handed over half-way; a line tracer gives up instead as soon as
+            the next callback has started. Returns the snapshot of what it replaced; None after such an overrun (what it
+            touched is put back and the audio thread will run it); raises, having put everything back, if the code raises.'''
+            before = reload_snapshot(code, main)
+            interval = _sys.getswitchinterval()
+            collecting = _gc.isenabled()
+            _gc.disable()
+            _sys.setswitchinterval(1.0)
+            _sys.settrace(_gap_tracer)
+            try:
+                exec(code, main)
+            except _GapOverrun:
+                _sys.settrace(None)
+                reload_rollback(before, main)
+                return None
+            except BaseException:
+                _sys.settrace(None)
+                reload_rollback(before, main)
+                raise
+            finally:
+                _sys.settrace(None)
+                _sys.setswitchinterval(interval)
+                if collecting:
+                    _gc.enable()
+            return before
+
         def reload_rollback(before, main):
             for k, old in before.items():
                 if old is _missing:
@@ -363,6 +479,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         if (snapshotHelper != 0) PyApi.Py_DecRef(snapshotHelper);
         if (swapHelper != 0) PyApi.Py_DecRef(swapHelper);
         if (rollbackHelper != 0) PyApi.Py_DecRef(rollbackHelper);
-        snapshotHelper = swapHelper = rollbackHelper = 0;
+        if (gapHelper != 0) PyApi.Py_DecRef(gapHelper);
+        snapshotHelper = swapHelper = rollbackHelper = gapHelper = 0;
     }
 }
