@@ -18,16 +18,8 @@ internal static unsafe class PythonOutputStream
     /// <summary>A new builtin function object <c>_write(str) -> int</c> (GIL held).</summary>
     internal static NewReference CreateWriteFunction()
     {
-        if (method == null)
-        {
-            // PyMethodDef must outlive every function object made from it: allocate once, never free.
-            method = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyMethodDef));
-            method->Name = (byte*)Marshal.StringToCoTaskMemUTF8("write");
-            method->Method = (delegate* unmanaged<nint, nint, nint>)&Write;
-            method->Flags = PyApi.METH_O;
-            method->Doc = null;
-        }
-        return PyApi.PyCFunction_NewEx(method, default, default);
+        if (method == null) method = BuiltinFunction.Define("write", &Write, PyApi.METH_O);
+        return BuiltinFunction.Create(method);
     }
 
     [UnmanagedCallersOnly]

@@ -137,13 +137,7 @@ public sealed class EngineTests
     [Fact]
     public void Input_reaches_the_orchestra_with_a_constant_delay()
     {
-        var csd = TestEngines.Csd("""
-            instr 1
-              a1 inch 1
-              outs a1, a1
-            endin
-            """, "i1 0 1", "sr = 48000\nksmps = 64\nnchnls = 2\nnchnls_i = 1\n0dbfs = 1");
-        using var engine = TestEngines.Start(csd);
+        using var engine = TestEngines.Start(InputThroughCsd(""));
         var block = 100; // not a multiple of ksmps: one k-cycle of delay
         var input = new float[block];
         var output = new float[block * 2];
@@ -165,13 +159,7 @@ public sealed class EngineTests
     [InlineData("--input=adc:system:capture_", 1)]
     public void Live_audio_input_is_what_the_options_ask_for_as_in_Csound(string options, int expected)
     {
-        var csd = TestEngines.Csd("""
-            instr 1
-              a1 inch 1
-              outs a1, a1
-            endin
-            """, "i1 0 1", "sr = 48000\nksmps = 64\nnchnls = 2\nnchnls_i = 1\n0dbfs = 1", options);
-        using var engine = TestEngines.Start(csd);
+        using var engine = TestEngines.Start(InputThroughCsd(options));
         Assert.Equal(1, engine.InputChannels);
         Assert.Equal(expected, engine.AudioInputChannels);
 
@@ -181,4 +169,12 @@ public sealed class EngineTests
         engine.Process(output, input, 128);
         Assert.Equal(Enumerable.Range(0, 128).Select(i => i / 128f), Enumerable.Range(0, 128).Select(i => output[2 * i]));
     }
+
+    /// <summary>Input channel 1 straight to both outputs, mono in (nchnls_i = 1), with <paramref name="options"/>.</summary>
+    private static string InputThroughCsd(string options) => TestEngines.Csd("""
+        instr 1
+          a1 inch 1
+          outs a1, a1
+        endin
+        """, "i1 0 1", "sr = 48000\nksmps = 64\nnchnls = 2\nnchnls_i = 1\n0dbfs = 1", options);
 }

@@ -213,15 +213,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// <summary>A builtin <c>_audio_busy()</c>: True while a callback of the watched host runs. GIL held.</summary>
     private static NewReference CreateAudioBusyFunction()
     {
-        if (audioBusyMethod == null)
-        {
-            // PyMethodDef must outlive every function object made from it: allocate once, never free.
-            audioBusyMethod = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyMethodDef));
-            audioBusyMethod->Name = (byte*)Marshal.StringToCoTaskMemUTF8("_audio_busy");
-            audioBusyMethod->Method = (delegate* unmanaged<nint, nint, nint>)&AudioBusy;
-            audioBusyMethod->Flags = PyApi.METH_NOARGS;
-        }
-        return PyApi.PyCFunction_NewEx(audioBusyMethod, default, default);
+        if (audioBusyMethod == null) audioBusyMethod = BuiltinFunction.Define("_audio_busy", &AudioBusy, PyApi.METH_NOARGS);
+        return BuiltinFunction.Create(audioBusyMethod);
     }
 
     [UnmanagedCallersOnly]
