@@ -145,7 +145,8 @@ internal static class ReloadBenchmark
             | no saves | {quiet.Callbacks} | {quiet.Xruns} | {quiet.P50CallbackMicroseconds} | {quiet.P99CallbackMicroseconds} | {quiet.MaxCallbackMicroseconds} | {quietGilWait:0.0} us |
 
             Save-to-live (file written → the new code is live in `__main__`): median
-            **{Pct(saveToLive, 0.5):0.0} ms**, p90 {Pct(saveToLive, 0.9):0.0} ms, max {saveToLive.Max():0.0} ms (goal: ≤ 50 ms median).
+            **{Pct(saveToLive, 0.5):0.0} ms**, p90 {Pct(saveToLive, 0.9):0.0} ms, max {saveToLive.Max():0.0} ms (goal: ≤ 50 ms median); the
+            first save of the run: {saveToLive[0]:0.0} ms.
             GCs during the saves: {stats.GcCollections}.
             """;
         Console.WriteLine(md);

@@ -92,9 +92,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         rollbackHelper = PythonRuntime.Helper("reload_rollback");
         using (var busy = CreateAudioBusyFunction()) PythonRuntime.SetHelper("_audio_busy", busy);
         gapHelper = PythonRuntime.Helper("reload_in_gap");
-        // The first swap of a show must not pay for first times: compile our audio-side methods now, and run the
-        // Python helpers once on an empty module (in a scratch namespace, not the user's).
-        foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest) })
+        // The first swap of a show must not pay for first times: compile our methods now (the JIT compiles each fully
+        // at first call), and run the Python helpers once on an empty module (in a scratch namespace, not the user's).
+        foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest), nameof(SubmitLocked), nameof(SwapInGap), nameof(PollLocked) })
             RuntimeHelpers.PrepareMethod(typeof(HotReloader).GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
         PythonRuntime.DefineHelpers("""
             _scratch = {'__builtins__': __builtins__}

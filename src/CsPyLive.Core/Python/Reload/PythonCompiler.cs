@@ -36,6 +36,28 @@ public sealed class PythonCompiler : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Starts the companion process now and has it compile a one-line file, so the first save of a show does not
+    /// pay for a Python starting up and every part of the path running for the first time (~150 ms together).
+    /// Never throws: a failure here is met again, and reported, by the first real <see cref="CompileAsync"/>.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancel = default)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cspylive-warm-up-{Environment.ProcessId}.py");
+        try
+        {
+            await File.WriteAllTextAsync(file, "def _cspylive_warm_up(x):\n    return x\n", cancel).ConfigureAwait(false);
+            await CompileAsync(file, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or JsonException)
+        {
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>Compiles <paramref name="path"/>; never throws for a bad file (the result says what is wrong).</summary>
     public async Task<CompileResult> CompileAsync(string path, CancellationToken cancel = default)
     {

@@ -22,7 +22,11 @@ public sealed class ReloadService : IDisposable
             ?? throw new FileNotFoundException($"python{major}.{minor} is needed to compile reloaded code (apt-get install python{major}.{minor})");
         compiler = new PythonCompiler(python);
         Reloader = new HotReloader(engine, log);
-        loop = Task.Run(CompileSavesAsync);
+        loop = Task.Run(async () =>
+        {
+            await compiler.WarmUpAsync(stop.Token).ConfigureAwait(false); // the first save is then as quick as the rest
+            await CompileSavesAsync().ConfigureAwait(false);
+        });
     }
 
     public HotReloader Reloader { get; }
