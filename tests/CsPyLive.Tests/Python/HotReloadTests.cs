@@ -130,6 +130,16 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task Module_code_that_swallows_the_overrun_with_a_bare_except_still_goes_to_the_audio_thread()
+    {
+        using var dir = new TempDir();
+        var (result, wav, reload) = await PlayAndSave(dir, "slowcaught.py");
+        Assert.True(reload.GetProperty("ok").GetBoolean(), result.StdErr);
+        Assert.Equal("audio_thread", reload.GetProperty("applied_in").GetString());
+        Assert.Equal(0.5f, At(wav, 2.9));
+    }
+
+    [Fact]
     public async Task While_playing_module_code_that_raises_changes_nothing()
     {
         using var dir = new TempDir();

@@ -422,8 +422,11 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         class _GapOverrun(BaseException):
             '''Raised into a reloaded module's code, run in the idle gap, once the next audio callback has started.'''
 
+        _overran = [False]
+
         def _gap_tracer(frame, event, arg):
             if _audio_busy():
+                _overran[0] = True
                 raise _GapOverrun
             return _gap_tracer
 
@@ -433,6 +436,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             the next callback has started. Returns the snapshot of what it replaced; None after such an overrun (what it
             touched is put back and the audio thread will run it); raises, having put everything back, if the code raises.'''
             before = reload_snapshot(code, main)
+            _overran[0] = False
             interval = _sys.getswitchinterval()
             collecting = _gc.isenabled()
             _gc.disable()
@@ -453,6 +457,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                 _sys.setswitchinterval(interval)
                 if collecting:
                     _gc.enable()
+            if _overran[0]:  # the module caught _GapOverrun itself (a bare except): still an overrun
+                reload_rollback(before, main)
+                return None
             return before
 
         def reload_rollback(before, main):
