@@ -23,6 +23,47 @@ internal static partial class JackOverheadBenchmark
     }
 
     /// <summary>
+    /// Starts a headless dummy jackd at <paramref name="period"/> frames, always under one name (JACK reclaims a dead
+    /// server's registry entry only under the same name), and waits until it answers; disposing stops it with SIGTERM
+    /// (SIGKILL would leave its registry entry behind).
+    /// </summary>
+    private static JackdProcess StartJackd(int period)
+    {
+        const string name = "cspylive-bench-server";
+        var jackd = Process.Start(new ProcessStartInfo("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{period}"])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        jackd.OutputDataReceived += (_, _) => { };
+        jackd.ErrorDataReceived += (_, _) => { };
+        jackd.BeginOutputReadLine();
+        jackd.BeginErrorReadLine();
+        NativeEnvironment.Set("JACK_DEFAULT_SERVER", name);
+        using (var wait = Process.Start(new ProcessStartInfo("jack_wait", ["-w", "-t", "10"]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            wait.StandardError.ReadToEndAsync();
+            wait.StandardOutput.ReadToEnd();
+            wait.WaitForExit();
+        }
+        // Another server of the same name (say, left running by a killed run) would answer jack_wait instead of ours.
+        if (jackd.HasExited)
+            throw new InvalidOperationException($"jackd '{name}' -p {period} did not start (exit code {jackd.ExitCode}); is another jackd of that name running? (pgrep -a jackd)");
+        return new JackdProcess(jackd);
+    }
+
+    private sealed class JackdProcess(Process jackd) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!jackd.HasExited)
+            {
+                Process.Start("kill", ["-TERM", jackd.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+                if (!jackd.WaitForExit(5000)) jackd.Kill();
+                jackd.WaitForExit();
+            }
+            jackd.Dispose();
+        }
+    }
+
+    /// <summary>
     /// Compiles and runs <c>jack_floor_client.c</c> against the running server for <paramref name="seconds"/>; its
     /// mean callback time in us, or null without a C compiler.
     /// </summary>
@@ -57,46 +98,42 @@ internal static partial class JackOverheadBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         const int period = 256;
-        var name = "cspylive-bench-server"; // one name: JACK reclaims a dead server's registry entry only under the same name
+        const int longPeriod = 1024;
         var dir = Directory.CreateTempSubdirectory("cspylive-bench-");
         var heavy = Path.Combine(dir.FullName, "heavy.csd");
         File.WriteAllText(heavy, BenchOrchestras.DspOnly(3600));
-        using var jackd = Process.Start(new ProcessStartInfo("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{period}"])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        jackd.OutputDataReceived += (_, _) => { };
-        jackd.ErrorDataReceived += (_, _) => { };
-        jackd.BeginOutputReadLine();
-        jackd.BeginErrorReadLine();
+        var hello = Path.Combine(BenchmarksFile.RepoRoot(), "patches", "hello", "hello.csd");
+        NativeEnvironment.Set("JACK_NO_START_SERVER", "1");
         try
         {
-            NativeEnvironment.Set("JACK_DEFAULT_SERVER", name);
-            NativeEnvironment.Set("JACK_NO_START_SERVER", "1");
-            using (var wait = Process.Start(new ProcessStartInfo("jack_wait", ["-w", "-t", "10"]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+            var results = new List<(int Period, Result R)>();
+            double? floor;
+            using (StartJackd(period))
             {
-                wait.StandardError.ReadToEndAsync();
-                wait.StandardOutput.ReadToEnd();
-                wait.WaitForExit();
+                results.Add((period, Measure("6 x (2 vco2 → moogladder), ksmps 32", heavy, seconds)));
+                results.Add((period, Measure("patches/hello (FM + reverbsc), ksmps 32", hello, seconds)));
+                floor = MeasureFloor(dir.FullName, seconds);
             }
-            var results = new[]
-            {
-                Measure("6 x (2 vco2 → moogladder), ksmps 32", heavy, seconds),
-                Measure("patches/hello (FM + reverbsc), ksmps 32", Path.Combine(BenchmarksFile.RepoRoot(), "patches", "hello", "hello.csd"), seconds),
-            };
-            var floor = MeasureFloor(dir.FullName, seconds);
+            using (StartJackd(longPeriod))
+                results.Add((longPeriod, Measure("patches/hello (FM + reverbsc), ksmps 32", hello, seconds)));
             var floorText = floor is { } f
-                ? $"{f:0.00} us a period: {100 * f / results[1].CallbackUs:0.0}% of hello's mean callback and {100 * f / results[0].CallbackUs:0.0}% of the heavy one's"
+                ? $"{f:0.00} us a period: {100 * f / results[1].R.CallbackUs:0.0}% of hello's mean callback and {100 * f / results[0].R.CallbackUs:0.0}% of the heavy one's"
                 : "not measured (no C compiler)";
-            var rows = string.Join("\n", results.Select(r =>
-                $"| {r.Orchestra} | {r.Callbacks} | {r.Stats.Xruns} | {1000 * r.CallbackMs / r.Callbacks:0.0} | " +
-                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {1000 * (r.CallbackMs - r.PerformMs) / r.Callbacks:0.00} | " +
-                $"{r.Stats.P99CallbackMicroseconds} | **{100 * r.Overhead:0.00}%** |"));
+            // hello at two periods (8 and 32 k-cycles of 32 frames): split its overhead into per-period and per-k-cycle parts.
+            static double OverheadUs(Result r) => 1000 * (r.CallbackMs - r.PerformMs) / r.Callbacks;
+            var perKCycle = (OverheadUs(results[2].R) - OverheadUs(results[1].R)) / (longPeriod / 32 - period / 32);
+            var perPeriod = OverheadUs(results[1].R) - period / 32 * perKCycle;
+            var rows = string.Join("\n", results.Select(x =>
+                $"| {x.R.Orchestra} | {x.Period} | {x.R.Callbacks} | {x.R.Stats.Xruns} | {x.R.CallbackUs:0.0} | " +
+                $"{1000 * x.R.PerformMs / x.R.Callbacks:0.0} | {1000 * (x.R.CallbackMs - x.R.PerformMs) / x.R.Callbacks:0.00} | " +
+                $"{x.R.Stats.P99CallbackMicroseconds} | **{100 * x.R.Overhead:0.00}%** |"));
             var md = $"""
                 ## JACK host overhead: time in our callback outside csoundPerformKsmps
 
                 Command: `dotnet run -c Release --project bench/CsPyLive.Bench -- jack-overhead {seconds.ToString(CultureInfo.InvariantCulture)}`
                 ({BenchmarksFile.Machine()})
 
-                A headless `jackd --no-realtime -d dummy -r 48000 -p {period}` started by the benchmark; each orchestra played
+                A headless `jackd --no-realtime -d dummy -r 48000 -p {period}` (and then `-p {longPeriod}` for hello again) started by the benchmark; each orchestra played
                 {seconds.ToString(CultureInfo.InvariantCulture)} s (after {WarmUpSeconds} s of warm-up, not counted) through `LiveHost` on `JackAudioBackend` as `play` sets it up (input ports only for an orchestra that asks with
                 `-iadc`; these two do not), no recording. "Callback" is our whole JACK
                 process function (port buffers, the host's callback with the engine's block adaptation and float conversion,
@@ -114,10 +151,12 @@ internal static partial class JackOverheadBenchmark
                 a large-object-heap array cost ~2.5–3 us a period (now integer ticks on an ordinary array: 12.7 → 9.4 us
                 for hello); a `Span.Clear` of 2 KB cost ~5 us where a plain loop cost ~0.5 us; writing Csound's output
                 straight into the port buffers instead of through an interleaved scratch buffer saved only ~0.4 us (not
-                done); the per-k-cycle clock reads were below the noise.
+                done); the per-k-cycle clock reads were below the noise. hello at two periods splits its overhead into
+                about {perPeriod:0.0} us a period and {perKCycle:0.00} us a k-cycle (the host's work between two csoundPerformKsmps
+                calls, and the call itself), so a longer period does not bring the ratio down much.
 
-                | orchestra | callbacks measured | xruns (whole run) | mean callback us | mean perform us | mean overhead us | p99 callback us | overhead |
-                |---|---|---|---|---|---|---|---|
+                | orchestra | period | callbacks measured | xruns (whole run) | mean callback us | mean perform us | mean overhead us | p99 callback us | overhead |
+                |---|---|---|---|---|---|---|---|---|
                 {rows}
                 """;
             Console.WriteLine(md);
@@ -126,13 +165,6 @@ internal static partial class JackOverheadBenchmark
         }
         finally
         {
-            if (!jackd.HasExited)
-            {
-                // SIGTERM lets jackd leave JACK's server registry; SIGKILL would leave its entry behind.
-                Process.Start("kill", ["-TERM", jackd.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-                if (!jackd.WaitForExit(5000)) jackd.Kill();
-                jackd.WaitForExit();
-            }
             dir.Delete(true);
         }
     }
@@ -161,7 +193,7 @@ internal static partial class JackOverheadBenchmark
         var callbackMs = (backend.ProcessTicks - warm.Process) * 1000.0 / Stopwatch.Frequency;
         var performMs = (engine.PerformTicks - warm.Perform) * 1000.0 / Stopwatch.Frequency;
         var r = new Result(label, stats, callbackMs, performMs, backend.Callbacks - warm.Callbacks);
-        Console.WriteLine($"{label}: {r.Callbacks} callbacks, callback {callbackMs:0.0} ms, perform {performMs:0.0} ms, overhead {100 * r.Overhead:0.00}%");
+        Console.WriteLine($"{label} (period {backend.PeriodFrames}): {r.Callbacks} callbacks, callback {callbackMs:0.0} ms, perform {performMs:0.0} ms, overhead {100 * r.Overhead:0.00}%");
         return r;
     }
 }
