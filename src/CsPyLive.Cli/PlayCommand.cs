@@ -103,6 +103,7 @@ internal static class PlayCommand
         {
             var midi = makeMidi?.Invoke(engine);
             var midiInput = midi is null ? null : new MidiInputStream(engine, midi);
+            RealtimeCode.Prepare(); // before the ports appear: JACK refuses connections until the client is active
             using var backend = OpenBackend(audio, engine, period, jack with { MidiInput = midiInput });
             if (midi is not null && backend is not JackAudioBackend)
             {

@@ -477,20 +477,6 @@ public sealed unsafe class Engine : IDisposable
         engine.Messages.Write(kind, MemoryMarshal.CreateReadOnlySpanFromNullTerminated(text));
     }
 
-    /// <summary>
-    /// Compiles the performing thread's code paths now, fully optimised, so the first audio callback does not pay
-    /// for the JIT. Call on a control thread before the backend starts.
-    /// </summary>
-    public static void PrepareRealtimePath()
-    {
-        foreach (var name in new[] { nameof(Process), nameof(ProcessBlock), nameof(PerformKCycle), nameof(PushInput),
-                     nameof(PullInput), nameof(ApplyDueActions), nameof(Apply), nameof(HeapPush), nameof(HeapPop) })
-        {
-            foreach (var m in typeof(Engine).GetMethods(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
-                if (m.Name == name) RuntimeHelpers.PrepareMethod(m.MethodHandle);
-        }
-    }
-
     /// <summary>Destroys the Csound instance. Only once the performing thread has stopped calling <see cref="Process"/>.</summary>
     public void Dispose()
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Reflection;
+using System.Runtime;
 using System.Runtime.CompilerServices;
 using CsPyLive.Audio;
 using CsPyLive.Csound;
@@ -19,6 +19,8 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     private long callbacksDone;
     private long callbackStartedAt;
     private volatile bool scoreEnded;
+    private long jitMethodsAtFirstCallback;
+    private long jitMethodsAfterLastCallback;
 
     /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
     public Action? OnControlTick { get; set; }
@@ -57,8 +59,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     {
         var gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         var limit = duration is { } d ? (long)Math.Round(d * backend.SampleRate) : long.MaxValue;
-        Engine.PrepareRealtimePath();
-        RuntimeHelpers.PrepareMethod(typeof(LiveHost).GetMethod(nameof(OnAudio), BindingFlags.Instance | BindingFlags.NonPublic)!.MethodHandle);
+        RealtimeCode.Prepare();
         backend.Start(OnAudio);
         try
         {
@@ -91,6 +92,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
             SecondsPlayed = SecondsPlayed,
             MessagesDropped = engine.Messages.Dropped,
             ActionsDropped = engine.DroppedActions,
+            AudioThreadJitMethods = callbacksDone == 0 ? 0 : Volatile.Read(ref jitMethodsAfterLastCallback) - jitMethodsAtFirstCallback,
         };
     }
 
@@ -99,12 +101,17 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     {
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref callbackStartedAt, start);
-        if (callbacksDone == 0) OnFirstCallback?.Invoke();
+        if (callbacksDone == 0)
+        {
+            jitMethodsAtFirstCallback = JitInfo.GetCompiledMethodCount(currentThread: true);
+            OnFirstCallback?.Invoke();
+        }
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
         recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
         Interlocked.Add(ref framesPlayed, buffers.Frames);
         if (produced < buffers.Frames) scoreEnded = true;
         callbackTimes.RecordTicks(Stopwatch.GetTimestamp() - start);
+        Volatile.Write(ref jitMethodsAfterLastCallback, JitInfo.GetCompiledMethodCount(currentThread: true));
         Volatile.Write(ref callbacksDone, callbacksDone + 1);
         Volatile.Write(ref callbackStartedAt, 0);
     }

@@ -27,6 +27,13 @@ public sealed record LiveStats
     public double P99CallbackMicroseconds { get; init; }
     public double P50CallbackMicroseconds { get; init; }
     public IReadOnlyList<ReloadRecord> Reloads { get; init; } = [];
+
+    /// <summary>
+    /// Methods the JIT compiled on the audio thread from the start of its first callback to the end of its last (its
+    /// own first callback's set-up included): each is a stall of a millisecond or so. 0 when <see cref="RealtimeCode"/>
+    /// covers everything the patch ran there.
+    /// </summary>
+    public long AudioThreadJitMethods { get; init; }
     public long OscReceived { get; init; }
     public long OscDropped { get; init; }
     public long MidiReceived { get; init; }
@@ -68,6 +75,7 @@ public sealed record LiveStats
         w.WriteNumber("osc_dropped", OscDropped);
         w.WriteNumber("midi_received", MidiReceived);
         w.WriteNumber("gc_collections", GcCollections);
+        w.WriteNumber("audio_thread_jit_methods", AudioThreadJitMethods);
         w.WriteNumber("messages_dropped", MessagesDropped);
         w.WriteNumber("actions_dropped", ActionsDropped);
         w.WriteEndObject();

@@ -101,6 +101,14 @@ public sealed class JackServer : IDisposable
         return listing;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="output"/> (auto-connected at activation) is connected to its playback port. A client's
+    /// ports exist from registration, but JACK2 refuses connections to an inactive client's ports ("cannot connect
+    /// client"), so a test that connects another client to ours must wait for this, not only for the port.
+    /// </summary>
+    public bool WaitForActivation(string output, string playback, TimeSpan timeout) =>
+        WaitForConnection(output, playback, timeout).Contains($"{output}\n   {playback}");
+
     /// <summary>Polls <c>jack_lsp</c> until <paramref name="port"/> exists; false after <paramref name="timeout"/>.</summary>
     public bool WaitForPort(string port, TimeSpan timeout)
     {

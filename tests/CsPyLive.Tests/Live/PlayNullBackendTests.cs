@@ -33,4 +33,17 @@ public sealed class PlayNullBackendTests
         Assert.InRange(root.GetProperty("callbacks").GetInt64(), 72000 / 256, 72000 / 256 + 40);
         Assert.True(root.GetProperty("p99_callback_us").GetDouble() <= root.GetProperty("max_callback_us").GetDouble());
     }
+
+    [Fact]
+    public void Nothing_is_compiled_on_the_audio_thread_while_a_Python_patch_plays()
+    {
+        // markov calls pycall3t at k-rate and pycall1i at each note's init: the paths a first callback used to JIT
+        // (16 methods, a 13 ms callback and an xrun in the first second) before RealtimeCode compiled them ahead.
+        using var dir = new TempDir();
+        var result = ProcessRunner.CsPyLive("play", Path.Combine(TestData.RepoRoot, "patches", "markov"), "--audio", "null",
+            "--duration", "3", "--stats", dir.File("stats.json"), "--no-tui");
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        Assert.Equal(0, stats.RootElement.GetProperty("audio_thread_jit_methods").GetInt64());
+    }
 }

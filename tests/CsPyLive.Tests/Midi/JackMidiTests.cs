@@ -21,6 +21,7 @@ public sealed class JackMidiTests
             "--audio", "jack", "--midi-in", "jack", "--duration", "6", "--record", dir.File("ours.wav"),
             "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForPort("cspylive:midi_in", TimeSpan.FromSeconds(30)), play.StdErr);
+        Assert.True(server.WaitForActivation("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(30)), play.StdErr);
         // A 0.5 s loop: note 60 held for 6000 frames. 24000 is not a multiple of the 256-frame period, so events
         // land at different offsets inside periods; their onsets must still be exactly 24000 frames apart.
         using var seq = Sequencer(server, "seq", "24000", "0", "60", "6000");

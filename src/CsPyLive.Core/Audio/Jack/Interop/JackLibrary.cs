@@ -21,6 +21,9 @@ internal static class JackLibrary
 
     private static nint handle;
 
+    /// <summary>True once libjack has been loaded in this process.</summary>
+    internal static bool IsLoaded => handle != 0;
+
     /// <summary>Loads libjack or throws <see cref="DllNotFoundException"/> with what was tried and how to install it.</summary>
     internal static nint Load()
     {

@@ -1,0 +1,87 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using CsPyLive.Audio.Jack;
+using CsPyLive.Audio.Null;
+using CsPyLive.Csound;
+using CsPyLive.Midi;
+using CsPyLive.Osc;
+using CsPyLive.Python;
+using CsPyLive.Python.CPython;
+using CsPyLive.Python.Opcodes;
+using CsPyLive.Realtime;
+
+namespace CsPyLive.Live;
+
+/// <summary>
+/// Compiles the code that runs on the audio thread before the first callback. With tiered compilation off (ADR 0007)
+/// the JIT compiles each method, fully optimised, at its first call; on the audio thread that first call is a
+/// compile of a millisecond or more inside a callback. Measured on patches/markov: the first callbacks compiled the
+/// pycall path, opcode init and helpers there, and the longest callback was 5–20 ms, an xrun at the start of a show.
+/// </summary>
+/// <remarks>Every method a listed type declares is compiled (a few hundred, ~0.1 s at start), so nothing is missed
+/// for want of knowing which branch a patch takes. <see cref="LiveStats.AudioThreadJitMethods"/> checks the list.</remarks>
+internal static class RealtimeCode
+{
+    /// <summary>Types whose code runs on the audio thread (the callback, opcodes Csound calls there, k-boundary work).</summary>
+    private static readonly Type[] AudioThreadTypes =
+    [
+        typeof(LiveHost), typeof(Recorder), typeof(Engine), typeof(KBoundaryHandlers), typeof(BoundedQueue<TimedAction>),
+        typeof(DurationHistogram), typeof(SampleRing), typeof(ThreadScheduling), typeof(NullAudioBackend),
+        typeof(Csound.Interop.Csound), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
+        typeof(CsoundMidiInput), typeof(OscActions),
+    ];
+
+    /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
+    private static readonly Type[] PythonTypes =
+    [
+        typeof(PythonOpcodes), typeof(PyCallOpcodes), typeof(PyCodeOpcodes), typeof(OpcodeInit), typeof(OpcodeBlock),
+        typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
+        typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(BorrowedReference), typeof(NewReference),
+        typeof(StolenReference),
+    ];
+
+    /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
+    private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack)];
+
+    private static readonly HashSet<Type> Prepared = [];
+
+    /// <summary>
+    /// Compiles what is not compiled yet of the lists whose native library is loaded. Control thread: before the backend
+    /// is made (so its ports are not left waiting for activation) and again just before it starts (for libjack).
+    /// </summary>
+    public static void Prepare()
+    {
+        lock (Prepared)
+        {
+            PrepareAll(AudioThreadTypes);
+            if (PythonLibrary.LoadedPath is not null) PrepareAll(PythonTypes);
+            if (Audio.Jack.Interop.JackLibrary.IsLoaded) PrepareAll(JackTypes);
+        }
+    }
+
+    private static void PrepareAll(Type[] types)
+    {
+        foreach (var type in types)
+            if (Prepared.Add(type)) PrepareType(type);
+    }
+
+    private static void PrepareType(Type type)
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        var instantiation = type.IsGenericType ? type.GetGenericArguments().Select(t => t.TypeHandle).ToArray() : null;
+        foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+        {
+            if (method.IsAbstract || method.ContainsGenericParameters) continue;
+            try
+            {
+                RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or BadImageFormatException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                // Some methods cannot be prepared ahead (e.g. ones the runtime implements itself); they are not ours to run.
+            }
+        }
+        foreach (var nested in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
+            if (!nested.ContainsGenericParameters) PrepareType(nested);
+    }
+}
