@@ -28,7 +28,8 @@ internal static class RealtimeCode
         typeof(LiveHost), typeof(Recorder), typeof(Engine), typeof(KBoundaryHandlers), typeof(BoundedQueue<TimedAction>),
         typeof(DurationHistogram), typeof(SampleRing), typeof(ThreadScheduling), typeof(NullAudioBackend),
         typeof(Csound.Interop.Csound), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
-        typeof(CsoundMidiInput), typeof(OscActions),
+        typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
+        typeof(TimedAction), typeof(PFields), typeof(OscActions),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -37,7 +38,7 @@ internal static class RealtimeCode
         typeof(PythonOpcodes), typeof(PyCallOpcodes), typeof(PyCodeOpcodes), typeof(OpcodeInit), typeof(OpcodeBlock),
         typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
         typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(BorrowedReference), typeof(NewReference),
-        typeof(StolenReference),
+        typeof(StolenReference), typeof(OscPython),
     ];
 
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
