@@ -22,45 +22,12 @@ internal static partial class JackOverheadBenchmark
         public double CallbackUs => 1000 * CallbackMs / Callbacks;
     }
 
-    /// <summary>
-    /// Starts a headless dummy jackd at <paramref name="period"/> frames, always under one name (JACK reclaims a dead
-    /// server's registry entry only under the same name), and waits until it answers; disposing stops it with SIGTERM
-    /// (SIGKILL would leave its registry entry behind).
-    /// </summary>
-    private static JackdProcess StartJackd(int period)
+    /// <summary>A headless jackd at <paramref name="period"/> frames, always under one name, made this process's server.</summary>
+    private static HeadlessJackd StartJackd(int period)
     {
-        const string name = "cspylive-bench-server";
-        var jackd = Process.Start(new ProcessStartInfo("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{period}"])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        jackd.OutputDataReceived += (_, _) => { };
-        jackd.ErrorDataReceived += (_, _) => { };
-        jackd.BeginOutputReadLine();
-        jackd.BeginErrorReadLine();
-        NativeEnvironment.Set("JACK_DEFAULT_SERVER", name);
-        using (var wait = Process.Start(new ProcessStartInfo("jack_wait", ["-w", "-t", "10"]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
-        {
-            wait.StandardError.ReadToEndAsync();
-            wait.StandardOutput.ReadToEnd();
-            wait.WaitForExit();
-        }
-        // Another server of the same name (say, left running by a killed run) would answer jack_wait instead of ours.
-        if (jackd.HasExited)
-            throw new InvalidOperationException($"jackd '{name}' -p {period} did not start (exit code {jackd.ExitCode}); is another jackd of that name running? (pgrep -a jackd)");
-        return new JackdProcess(jackd);
-    }
-
-    private sealed class JackdProcess(Process jackd) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (!jackd.HasExited)
-            {
-                Process.Start("kill", ["-TERM", jackd.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-                if (!jackd.WaitForExit(5000)) jackd.Kill();
-                jackd.WaitForExit();
-            }
-            jackd.Dispose();
-        }
+        var jackd = new HeadlessJackd("cspylive-bench-server", period);
+        foreach (var (k, v) in jackd.Environment) NativeEnvironment.Set(k, v); // JackAudioBackend runs in this process
+        return jackd;
     }
 
     /// <summary>
@@ -103,7 +70,6 @@ internal static partial class JackOverheadBenchmark
         var heavy = Path.Combine(dir.FullName, "heavy.csd");
         File.WriteAllText(heavy, BenchOrchestras.DspOnly(3600));
         var hello = Path.Combine(BenchmarksFile.RepoRoot(), "patches", "hello", "hello.csd");
-        NativeEnvironment.Set("JACK_NO_START_SERVER", "1");
         try
         {
             var results = new List<(int Period, Result R)>();

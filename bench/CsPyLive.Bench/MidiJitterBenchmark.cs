@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using static CsPyLive.Bench.HeadlessJackd;
 
 namespace CsPyLive.Bench;
 
@@ -99,11 +100,10 @@ internal static class MidiJitterBenchmark
     internal static int WithJackSession(string name, double seconds, Func<Dictionary<string, string>, string, Subjects, int> body)
     {
         var dir = Directory.CreateTempSubdirectory(name + "-");
-        var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = name, ["JACK_NO_START_SERVER"] = "1" };
-        using var jackd = Start("jackd", ["--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", $"{Period}"], env);
+        using var jackd = new HeadlessJackd(name, Period);
+        var env = jackd.Environment;
         try
         {
-            Tool(env, "jack_wait", "-w", "-t", "10");
             var ours = Path.Combine(dir.FullName, "ours.csd");
             File.WriteAllText(ours, Csd(OursOrchestra, "", seconds + 30));
             var theirs = Path.Combine(dir.FullName, "csound.csd");
@@ -112,7 +112,6 @@ internal static class MidiJitterBenchmark
         }
         finally
         {
-            Terminate(jackd, "-TERM");
             dir.Delete(true);
         }
     }
@@ -143,18 +142,6 @@ internal static class MidiJitterBenchmark
             if (sequencer is not null) Terminate(sequencer, "-TERM");
             sequencer?.Dispose();
             Terminate(process, "-INT"); // Ctrl+C, so that cspylive finishes its --record file
-        }
-    }
-
-    /// <summary>Sends a signal and waits; forces the process down only if it lingers.</summary>
-    internal static void Terminate(Process process, string signal)
-    {
-        if (process.HasExited) return;
-        using (var kill = Process.Start("kill", [signal, $"{process.Id}"])) kill.WaitForExit();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
         }
     }
 
@@ -228,42 +215,5 @@ internal static class MidiJitterBenchmark
             pos += 8 + size + (size & 1);
         }
         throw new InvalidDataException($"{path}: no data chunk");
-    }
-
-    internal static Process Start(string program, IEnumerable<string> args, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        var p = Process.Start(info)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    internal static void Tool(Dictionary<string, string> env, string program, params string[] args)
-    {
-        using var p = Start(program, args, env);
-        if (!p.WaitForExit(TimeSpan.FromSeconds(120))) { p.Kill(); throw new TimeoutException(program); }
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {p.ExitCode}");
-    }
-
-    internal static void WaitForPort(Dictionary<string, string> env, string port)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            var info = new ProcessStartInfo("jack_lsp") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var (k, v) in env) info.Environment[k] = v;
-            using var p = Process.Start(info)!;
-            var text = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (text.Split('\n').Any(l => l.Trim() == port)) return;
-            Thread.Sleep(200);
-        }
-        throw new TimeoutException($"the port {port} did not appear");
     }
 }

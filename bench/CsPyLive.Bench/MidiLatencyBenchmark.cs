@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using static CsPyLive.Bench.HeadlessJackd;
 using static CsPyLive.Bench.MidiJitterBenchmark;
 
 namespace CsPyLive.Bench;
