@@ -42,10 +42,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly Stack<nint> undo = new(64); // previous-values dicts (owned refs) of good swaps, newest on top; GIL held
     private static PyMethodDef* audioBusyMethod;
     private static LiveHost? gapHost; // the host whose callbacks the gap tracer watches; set with the GIL held
-    private nint snapshotHelper;
     private nint swapHelper;
     private nint rollbackHelper;
-    private nint gapHelper;
     private int nextSlot;
     private int swapsPending; // submitted, not yet applied
     private Pending? watchingForRegression;
@@ -54,8 +52,6 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     {
         /// <summary>The unmarshalled module code (an owned PyObject*), handed to the audio thread; 0 when taken.</summary>
         public nint CodeObject;
-        /// <summary>{name: value before the swap} for the names the module stores (owned), taken with the code.</summary>
-        public nint Before;
         public string Path = "";
         public long SeenAt;
         /// <summary>Ticks the audio thread may have waited while an attempt in the gap was undone (added to its stall).</summary>
@@ -87,11 +83,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         PythonRuntime.EnsureInitialized();
         using var gil = Gil.Acquire();
         PythonRuntime.DefineHelpers(HelperSource, "<cspylive-reload>");
-        snapshotHelper = PythonRuntime.Helper("reload_prepare");
         swapHelper = PythonRuntime.Helper("reload_swap");
         rollbackHelper = PythonRuntime.Helper("reload_rollback");
         using (var busy = CreateAudioBusyFunction()) PythonRuntime.SetHelper("_audio_busy", busy);
-        gapHelper = PythonRuntime.Helper("reload_in_gap");
         // The first swap of a show must not pay for first times: compile our methods now (the JIT compiles each fully
         // at first call), and run the Python helpers once on an empty module (in a scratch namespace, not the user's).
         foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest), nameof(SubmitLocked), nameof(SwapInGap), nameof(PollLocked) })
@@ -99,8 +93,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         PythonRuntime.DefineHelpers("""
             _scratch = {'__builtins__': __builtins__}
             _empty = compile('_warm = 1\ndef _warm_f(x):\n    return x\n', '<cspylive-warm-up>', 'exec')
-            reload_rollback(reload_swap(_empty, _scratch, reload_prepare(_empty, _scratch)), _scratch)
-            reload_rollback(reload_in_gap(_empty, _scratch), _scratch)
+            reload_rollback(reload_swap(_empty, _scratch), _scratch)
+            reload_rollback(reload_swap(_empty, _scratch, True), _scratch)
             del _scratch, _empty
             """, "<cspylive-reload-warm-up>");
     }
@@ -166,7 +160,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             if (inGap && Volatile.Read(ref swapsPending) == 0 && SwapInGap(host!, index, code)) return;
             // On the audio thread. The names the module will store, and their values now, are taken there, since only
             // it sees the state the swap will replace once other queued swaps have run.
-            SubmitSwap(index, code, 0, frame);
+            SubmitSwap(index, code, frame);
         }
     }
 
@@ -183,8 +177,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             ErrorsAtSwap = PythonErrors.Count, LastErrorAtSwap = PythonErrors.LastAt,
         };
         gapHost = host;
-        var args = stackalloc nint[2] { code, PythonRuntime.MainDict.Pointer };
-        var before = PyApi.PyObject_Vectorcall(new(gapHelper), args, 2, 0);
+        using var inGap = PyApi.PyBool_FromLong(new CLong(1));
+        var args = stackalloc nint[3] { code, PythonRuntime.MainDict.Pointer, inGap.DangerousPointer };
+        var before = PyApi.PyObject_Vectorcall(new(swapHelper), args, 3, 0);
         gapHost = null;
         if (!before.IsNull && before.DangerousPointer == PythonRuntime.None.Pointer)
         {
@@ -237,15 +232,13 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         var code = Interlocked.Exchange(ref slot.CodeObject, 0);
         if (code == 0) return;
         PyApi.Py_DecRef(code);
-        if (slot.Before != 0) PyApi.Py_DecRef(slot.Before);
         Interlocked.Decrement(ref swapsPending);
     }
 
-    private void SubmitSwap(int index, nint code, nint before, long frame)
+    private void SubmitSwap(int index, nint code, long frame)
     {
         Interlocked.Increment(ref swapsPending);
         var slot = slots[index];
-        slot.Before = before;
         Volatile.Write(ref slot.CodeObject, code);
         var action = new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, Handler = handler, ChannelSlot = index, Count = OpSwap };
         if (!engine.Enqueue(action)) log(MessageKind.Error, "reload: the engine's queue is full; save again");
@@ -281,11 +274,9 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         var code = Interlocked.Exchange(ref slot.CodeObject, 0);
         if (code == 0) return false; // superseded before it was applied
         Interlocked.Decrement(ref swapsPending);
-        var before = slot.Before;
-        var args = stackalloc nint[3] { code, PythonRuntime.MainDict.Pointer, before != 0 ? before : PythonRuntime.None.Pointer };
-        var taken = PyApi.PyObject_Vectorcall(new(swapHelper), args, 3, 0); // the snapshot it used
+        var args = stackalloc nint[2] { code, PythonRuntime.MainDict.Pointer };
+        var taken = PyApi.PyObject_Vectorcall(new(swapHelper), args, 2, 0); // the snapshot it took
         PyApi.Py_DecRef(code);
-        if (before != 0) PyApi.Py_DecRef(before);
         if (taken.IsNull)
         {
             outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
@@ -383,46 +374,17 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         _missing = object()
 
         import gc as _gc
-        from types import CodeType as _CodeType, FunctionType as _FunctionType
+        import sys as _sys
 
         def reload_snapshot(code, main):
             '''{name: current value (or _missing)} for the names a module's code stores: module-level assignments and
             defs store names listed in co_names, so this costs the same however big __main__ has grown.'''
             return {k: main.get(k, _missing) for k in code.co_names}
 
-        def reload_prepare(code, main):
-            '''The snapshot, taken in the audio thread's idle gap; it also builds (and drops) a function object for
-            each of the module's functions without running any of its code, so the allocator's pools and the shared
-            cache are warm when the audio thread makes the real ones.'''
-            for c in code.co_consts:
-                if type(c) is _CodeType and not c.co_freevars:
-                    _FunctionType(c, main)
-            _gc.collect(1)  # young generations now, here, so the swap's allocations do not set one off
-            return reload_snapshot(code, main)
-
-        def reload_swap(code, main, before):
-            '''Runs a reloaded module's code in __main__; if it raises, puts back what it touched and re-raises.
-            Returns the snapshot of what it replaced (taken now when none was given), for a rollback.'''
-            if before is None:
-                before = reload_snapshot(code, main)
-            collecting = _gc.isenabled()
-            _gc.disable()  # no collection of the whole heap in the middle of the swap
-            try:
-                exec(code, main)
-            except BaseException:
-                reload_rollback(before, main)
-                raise
-            finally:
-                if collecting:
-                    _gc.enable()
-            return before
-
-        import sys as _sys
+        _overran = [False]
 
         class _GapOverrun(BaseException):
             '''Raised into a reloaded module's code, run in the idle gap, once the next audio callback has started.'''
-
-        _overran = [False]
 
         def _gap_tracer(frame, event, arg):
             if _audio_busy():
@@ -430,34 +392,36 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                 raise _GapOverrun
             return _gap_tracer
 
-        def reload_in_gap(code, main):
-            '''Runs a reloaded module's code in __main__ in the audio thread's idle gap (control thread, GIL held). The
-            switch interval is raised so the GIL is never handed over half-way; a line tracer gives up instead as soon as
-            the next callback has started. Returns the snapshot of what it replaced; None after such an overrun (what it
-            touched is put back and the audio thread will run it); raises, having put everything back, if the code raises.'''
+        def reload_swap(code, main, in_gap=False):
+            '''Runs a reloaded module's code in __main__ and returns the snapshot of what it replaced, for a rollback. If
+            the code raises, puts back what it touched and re-raises. in_gap (the control thread, in the audio thread's
+            idle gap): the switch interval is raised so the GIL is never handed over half-way, and a line tracer gives up
+            as soon as the next callback has started instead; then what the code touched is put back and None returned
+            (the audio thread will run it).'''
             before = reload_snapshot(code, main)
-            _overran[0] = False
-            interval = _sys.getswitchinterval()
             collecting = _gc.isenabled()
-            _gc.disable()
-            _sys.setswitchinterval(1.0)
-            _sys.settrace(_gap_tracer)
+            _gc.disable()  # no collection of the whole heap in the middle of the swap
+            if in_gap:
+                interval = _sys.getswitchinterval()
+                _overran[0] = False
+                _sys.setswitchinterval(1.0)
+                _sys.settrace(_gap_tracer)
             try:
                 exec(code, main)
-            except _GapOverrun:
-                _sys.settrace(None)
+            except BaseException as e:
+                if in_gap:
+                    _sys.settrace(None)  # before putting things back: the tracer must not interrupt that
                 reload_rollback(before, main)
-                return None
-            except BaseException:
-                _sys.settrace(None)
-                reload_rollback(before, main)
+                if isinstance(e, _GapOverrun):
+                    return None
                 raise
             finally:
-                _sys.settrace(None)
-                _sys.setswitchinterval(interval)
+                if in_gap:
+                    _sys.settrace(None)
+                    _sys.setswitchinterval(interval)
                 if collecting:
                     _gc.enable()
-            if _overran[0]:  # the module caught _GapOverrun itself (a bare except): still an overrun
+            if in_gap and _overran[0]:  # the module caught _GapOverrun itself (a bare except): still an overrun
                 reload_rollback(before, main)
                 return None
             return before
@@ -476,10 +440,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         using var gil = Gil.Acquire();
         while (undo.Count > 0) PyApi.Py_DecRef(undo.Pop()); // the audio thread has stopped by now
         foreach (var slot in slots) ReleaseSlot(slot);
-        if (snapshotHelper != 0) PyApi.Py_DecRef(snapshotHelper);
         if (swapHelper != 0) PyApi.Py_DecRef(swapHelper);
         if (rollbackHelper != 0) PyApi.Py_DecRef(rollbackHelper);
-        if (gapHelper != 0) PyApi.Py_DecRef(gapHelper);
-        snapshotHelper = swapHelper = rollbackHelper = gapHelper = 0;
+        swapHelper = rollbackHelper = 0;
     }
 }
