@@ -113,7 +113,8 @@ internal static partial class JackOverheadBenchmark
 
                 What the rest is: on this VM every cold cache line or page the callback touches after JACK wakes it costs
                 on the order of 0.1–1 us, so the host's cost is the number of places it touches, not its arithmetic.
-                Measured by A/B in alternating 100 ms blocks of one run: the duration histogram's TimeSpan/double path on
+                Measured once, in stop 9, not by this benchmark (temporary A/B variants of the code toggled in alternating
+                100 ms blocks of one run; ±1 us of noise): the duration histogram's TimeSpan/double path on
                 a large-object-heap array cost ~2.5–3 us a period (now integer ticks on an ordinary array: 12.7 → 9.4 us
                 for hello); a `Span.Clear` of 2 KB cost ~5 us where a plain loop cost ~0.5 us; writing Csound's output
                 straight into the port buffers instead of through an interleaved scratch buffer saved only ~0.4 us (not

@@ -42,7 +42,7 @@ public sealed class JackPlayTests
         Assert.Equal("jack", root.GetProperty("backend").GetString());
         Assert.Equal(256, root.GetProperty("period").GetInt32());
         Assert.Equal(48000, root.GetProperty("sample_rate").GetInt32());
-        Assert.True(root.GetProperty("xruns").GetInt64() >= 0);
+        Assert.InRange(root.GetProperty("xruns").GetInt64(), 0, root.GetProperty("callbacks").GetInt64()); // a count of periods, not a flag
         Assert.InRange(root.GetProperty("callbacks").GetInt64(), 4 * 48000 / 256, 4 * 48000 / 256 + 200);
         Assert.Equal(0, root.GetProperty("audio_thread_jit_methods").GetInt64()); // JACK's thread compiles nothing either
     }
