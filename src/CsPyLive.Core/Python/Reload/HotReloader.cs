@@ -39,7 +39,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly Slot[] slots = new Slot[SlotCount];
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
     private readonly List<ReloadRecord> records = [];
-    private readonly Stack<nint> undo = new(64); // previous-values dicts (owned refs) of good swaps, newest on top; GIL held
+    private readonly UndoHistory undo = new(); // what good swaps replaced, newest first; GIL held
     private static PyMethodDef* audioBusyMethod;
     private static LiveHost? gapHost; // the host whose callbacks the gap tracer watches; set with the GIL held
     private nint swapHelper;
@@ -190,7 +190,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         }
         PyApi.Py_DecRef(code);
         if (before.IsNull) outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
-        else undo.Push(before.Steal().Pointer);
+        else Remember(before.Steal().Pointer);
         outcome.Ok = outcome.ErrorText == 0;
         outcome.AppliedAt = Stopwatch.GetTimestamp();
         outcome.StallTicks = OverlapWithCallback(host);
@@ -282,14 +282,21 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
             return false;
         }
-        undo.Push(taken.Steal().Pointer); // what a rollback puts back
+        Remember(taken.Steal().Pointer); // what a rollback puts back
         return true;
+    }
+
+    /// <summary>Keeps a swap's snapshot for rollbacks, releasing the oldest beyond <see cref="UndoHistory.Capacity"/>. GIL held.</summary>
+    private void Remember(nint snapshot)
+    {
+        var evicted = undo.Push(snapshot);
+        if (evicted != 0) PyApi.Py_DecRef(evicted);
     }
 
     private bool RollBackNewest(ref SwapOutcome outcome)
     {
-        if (undo.Count == 0) return false;
         var previous = undo.Pop();
+        if (previous == 0) return false;
         var args = stackalloc nint[2] { previous, PythonRuntime.MainDict.Pointer };
         using var result = PyApi.PyObject_Vectorcall(new(rollbackHelper), args, 2, 0);
         PyApi.Py_DecRef(previous);
@@ -438,7 +445,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     {
         if (!PythonRuntime.IsInitialized) return;
         using var gil = Gil.Acquire();
-        while (undo.Count > 0) PyApi.Py_DecRef(undo.Pop()); // the audio thread has stopped by now
+        while (undo.Pop() is var snapshot && snapshot != 0) PyApi.Py_DecRef(snapshot); // the audio thread has stopped by now
         foreach (var slot in slots) ReleaseSlot(slot);
         if (swapHelper != 0) PyApi.Py_DecRef(swapHelper);
         if (rollbackHelper != 0) PyApi.Py_DecRef(rollbackHelper);
