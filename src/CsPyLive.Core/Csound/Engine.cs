@@ -152,21 +152,6 @@ public sealed unsafe class Engine : IDisposable
             throw new CsoundException($"{origin}: Csound could not compile it (its messages above say where)");
     }
 
-    /// <summary>Compiles orchestra text; before <see cref="Start"/>, or from the performing thread between k-cycles.</summary>
-    public void CompileOrc(string orchestra)
-    {
-        RunBeforeCompile();
-        if (csoundCompileOrc(csound, orchestra) != 0)
-            throw new CsoundException("Csound could not compile the orchestra (its messages above say where)");
-    }
-
-    /// <summary>Reads score text (before start, or between k-cycles on the performing thread).</summary>
-    public void ReadScore(string score)
-    {
-        ThrowIfDisposed();
-        if (csoundReadScore(csound, score) != 0) throw new CsoundException("Csound could not read the score text");
-    }
-
     public void Start()
     {
         ThrowIfDisposed();

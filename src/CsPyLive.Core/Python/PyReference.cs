@@ -29,8 +29,6 @@ internal struct NewReference : IDisposable
     public readonly bool IsNull => pointer == 0;
     public readonly nint DangerousPointer => pointer;
 
-    public readonly BorrowedReference Borrow() => new(pointer);
-
     /// <summary>Gives the reference away (to a C function that steals it, or to a long-lived slot).</summary>
     public StolenReference Steal()
     {

@@ -41,17 +41,11 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundSetOption", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int csoundSetOption(nint csound, string option);
 
-    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileOrc", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int csoundCompileOrc(nint csound, string orc);
-
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileCsd", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int csoundCompileCsd(nint csound, string path);
 
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileCsdText", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int csoundCompileCsdText(nint csound, string text);
-
-    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundReadScore", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int csoundReadScore(nint csound, string score);
 
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundStart")]
     internal static partial int csoundStart(nint csound);

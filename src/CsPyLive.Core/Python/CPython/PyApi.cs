@@ -74,9 +74,6 @@ internal static unsafe partial class PyApi
     [LibraryImport(PythonLibrary.Name, EntryPoint = "Py_DecRef")]
     internal static partial void Py_DecRef(nint o);
 
-    /// <summary>ob_refcnt: the first field of every PyObject (Py_ssize_t) in 3.11's non-debug ABI.</summary>
-    internal static nint RefCount(BorrowedReference o) => *(nint*)o.Pointer;
-
     /// <summary>ob_type: the second field of every PyObject.</summary>
     internal static nint TypeOf(BorrowedReference o) => *(nint*)(o.Pointer + sizeof(nint));
 
