@@ -20,7 +20,8 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
     private long callbackStartedAt;
     private volatile bool scoreEnded;
     private long jitMethodsAtFirstCallback;
-    private long jitMethodsAfterLastCallback;
+    private long jitMethodsLastCounted;
+    private volatile bool jitCountWanted;
 
     /// <summary>Work for the control loop, run about every 10 ms (e.g. file watching); control thread.</summary>
     public Action? OnControlTick { get; set; }
@@ -70,6 +71,9 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
                 recorder?.Pump();
                 OnControlTick?.Invoke();
             }
+            // The audio thread's JIT count, read by the audio thread itself at the end of its next callback.
+            jitCountWanted = true;
+            while (jitCountWanted && WaitForCallbackGap()) { }
         }
         finally
         {
@@ -92,7 +96,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
             SecondsPlayed = SecondsPlayed,
             MessagesDropped = engine.Messages.Dropped,
             ActionsDropped = engine.DroppedActions,
-            AudioThreadJitMethods = callbacksDone == 0 ? 0 : Volatile.Read(ref jitMethodsAfterLastCallback) - jitMethodsAtFirstCallback,
+            AudioThreadJitMethods = callbacksDone == 0 ? 0 : Volatile.Read(ref jitMethodsLastCounted) - jitMethodsAtFirstCallback,
         };
     }
 
@@ -104,6 +108,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
         if (callbacksDone == 0)
         {
             jitMethodsAtFirstCallback = JitInfo.GetCompiledMethodCount(currentThread: true);
+            jitMethodsLastCounted = jitMethodsAtFirstCallback;
             OnFirstCallback?.Invoke();
         }
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
@@ -111,7 +116,12 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
         Interlocked.Add(ref framesPlayed, buffers.Frames);
         if (produced < buffers.Frames) scoreEnded = true;
         callbackTimes.RecordTicks(Stopwatch.GetTimestamp() - start);
-        Volatile.Write(ref jitMethodsAfterLastCallback, JitInfo.GetCompiledMethodCount(currentThread: true));
+        if (jitCountWanted)
+        {
+            // Not every callback: the runtime call and its thread lookup are two more cold places to touch.
+            Volatile.Write(ref jitMethodsLastCounted, JitInfo.GetCompiledMethodCount(currentThread: true));
+            jitCountWanted = false;
+        }
         Volatile.Write(ref callbacksDone, callbacksDone + 1);
         Volatile.Write(ref callbackStartedAt, 0);
     }

@@ -29,7 +29,7 @@ public sealed record LiveStats
     public IReadOnlyList<ReloadRecord> Reloads { get; init; } = [];
 
     /// <summary>
-    /// Methods the JIT compiled on the audio thread from the start of its first callback to the end of its last (its
+    /// Methods the JIT compiled on the audio thread from the start of its first callback to its last one (its
     /// own first callback's set-up included): each is a stall of a millisecond or so. 0 when <see cref="RealtimeCode"/>
     /// covers everything the patch ran there.
     /// </summary>

@@ -44,6 +44,26 @@ internal static class RealtimeCode
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
     private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack)];
 
+    /// <summary>
+    /// A callback's steady-state path, callees before callers: compiled first and one after the other, so that its
+    /// code sits together on a few pages instead of among a few hundred methods. On this VM every cold page or line
+    /// a callback touches after JACK wakes it costs 0.1–1 us; measured with timestamps in the callback, the hand-off
+    /// from the JACK callback to <see cref="LiveHost"/> took ~0.5 us less a period this way.
+    /// </summary>
+    private static readonly (Type Type, string Method)[] HotPath =
+    [
+        (typeof(BoundedQueue<TimedAction>), "get_IsEmpty"), (typeof(Engine), "ApplyDueActions"), (typeof(Engine), "PullInput"),
+        (typeof(Engine), "PerformKCycle"), (typeof(Engine), "PushInput"), (typeof(Engine), "ProcessBlock"),
+        (typeof(Engine), "Process"), (typeof(LiveHost), "OnAudio"),
+    ];
+
+    /// <summary>The same for the JACK callback, compiled once libjack is loaded.</summary>
+    private static readonly (Type Type, string Method)[] JackHotPath =
+    [
+        (typeof(JackAudioBackend), "Interleave"), (typeof(JackAudioBackend), "Deinterleave"),
+        (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
+    ];
+
     private static readonly HashSet<Type> Prepared = [];
 
     /// <summary>
@@ -54,14 +74,21 @@ internal static class RealtimeCode
     {
         lock (Prepared)
         {
-            PrepareAll(AudioThreadTypes);
-            if (PythonLibrary.LoadedPath is not null) PrepareAll(PythonTypes);
-            if (Audio.Jack.Interop.JackLibrary.IsLoaded) PrepareAll(JackTypes);
+            PrepareAll(AudioThreadTypes, HotPath);
+            if (PythonLibrary.LoadedPath is not null) PrepareAll(PythonTypes, []);
+            if (Audio.Jack.Interop.JackLibrary.IsLoaded) PrepareAll(JackTypes, JackHotPath);
         }
     }
 
-    private static void PrepareAll(Type[] types)
+    private static void PrepareAll(Type[] types, (Type Type, string Method)[] hotPath)
     {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        foreach (var (type, name) in hotPath)
+        {
+            if (Prepared.Contains(type)) continue;
+            var method = type.GetMethod(name, all) ?? throw new MissingMethodException(type.Name, name);
+            RuntimeHelpers.PrepareMethod(method.MethodHandle, type.IsGenericType ? type.GetGenericArguments().Select(t => t.TypeHandle).ToArray() : null);
+        }
         foreach (var type in types)
             if (Prepared.Add(type)) PrepareType(type);
     }
