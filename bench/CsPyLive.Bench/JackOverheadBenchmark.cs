@@ -18,6 +18,7 @@ internal static partial class JackOverheadBenchmark
 
     private sealed record Result(string Orchestra, LiveStats Stats, double CallbackMs, double PerformMs, long Callbacks)
     {
+        public double OverheadUs => 1000 * (CallbackMs - PerformMs) / Callbacks;
         public double Overhead => (CallbackMs - PerformMs) / CallbackMs;
         public double CallbackUs => 1000 * CallbackMs / Callbacks;
     }
@@ -31,34 +32,60 @@ internal static partial class JackOverheadBenchmark
     }
 
     /// <summary>
-    /// Compiles and runs <c>jack_floor_client.c</c> against the running server for <paramref name="seconds"/>; its
-    /// mean callback time in us, or null without a C compiler.
+    /// Compiles one of the benchmark's C programs against libjack (and libcsound when asked) with the machine's
+    /// <c>cc</c>; its path, or null without a C compiler or the libraries.
     /// </summary>
-    private static double? MeasureFloor(string dir, double seconds)
+    private static string? CompileC(string dir, string name, bool withCsound)
     {
-        var source = Path.Combine(AppContext.BaseDirectory, "jack_floor_client.c");
-        var binary = Path.Combine(dir, "jack_floor_client");
-        var lib = new[] { "/usr/lib/x86_64-linux-gnu/libjack.so.0", "/usr/lib/aarch64-linux-gnu/libjack.so.0" }.FirstOrDefault(File.Exists);
-        if (lib is null) return null;
+        string? Library(string file) =>
+            new[] { "/usr/lib/x86_64-linux-gnu/", "/usr/lib/aarch64-linux-gnu/" }.Select(d => d + file).FirstOrDefault(File.Exists);
+        var libraries = new[] { Library("libjack.so.0"), withCsound ? Library("libcsound64.so.6.0") : "" };
+        if (libraries.Any(l => l is null)) return null;
+        var binary = Path.Combine(dir, name);
         try
         {
-            using var cc = Process.Start(new ProcessStartInfo("cc", ["-O2", "-o", binary, source, lib]) { RedirectStandardError = true })!;
+            string[] arguments = ["-O2", "-o", binary, Path.Combine(AppContext.BaseDirectory, name + ".c"), .. libraries.Where(l => l != "").Select(l => l!)];
+            using var cc = Process.Start(new ProcessStartInfo("cc", arguments) { RedirectStandardError = true })!;
             var errors = cc.StandardError.ReadToEnd();
             cc.WaitForExit();
-            if (cc.ExitCode != 0) { Console.Error.WriteLine(errors); return null; }
+            if (cc.ExitCode == 0) return binary;
+            Console.Error.WriteLine(errors);
+            return null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return null;
         }
-        using var run = Process.Start(new ProcessStartInfo(binary, [((int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture)])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        run.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>Runs a compiled C program to its end; the numbers it printed, by name ("us_per_callback 2.8 ...").</summary>
+    private static Dictionary<string, double> RunC(string binary, params string[] arguments)
+    {
+        using var run = Process.Start(new ProcessStartInfo(binary, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var errors = run.StandardError.ReadToEndAsync();
         var output = run.StandardOutput.ReadToEnd();
         run.WaitForExit();
-        var match = System.Text.RegularExpressions.Regex.Match(output, @"us_per_callback ([0-9.]+)");
-        Console.WriteLine($"C floor client: {output.Trim()}");
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        Console.WriteLine($"{Path.GetFileName(binary)}: {output.Trim()} {errors.Result.Trim()}");
+        return System.Text.RegularExpressions.Regex.Matches(output, @"(\w+) ([0-9.]+)")
+            .ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The C client that only fetches and zeroes two port buffers: its mean callback in us, or null.</summary>
+    private static double? MeasureFloor(string dir, double seconds) =>
+        CompileC(dir, "jack_floor_client", withCsound: false) is { } binary &&
+        RunC(binary, ((int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture)).TryGetValue("us_per_callback", out var us) ? us : null;
+
+    /// <summary>
+    /// The C Csound host (<c>csound_floor_host.c</c>) on <paramref name="csd"/>, timed as ours is; null without a C
+    /// compiler. Its overhead is what a native host pays on this machine.
+    /// </summary>
+    private static Result? MeasureCsoundFloor(string dir, string label, string csd, double seconds)
+    {
+        if (CompileC(dir, "csound_floor_host", withCsound: true) is not { } binary) return null;
+        var numbers = RunC(binary, csd, ((int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture),
+            ((int)WarmUpSeconds).ToString(CultureInfo.InvariantCulture));
+        if (!numbers.TryGetValue("callbacks", out var n) || n == 0) return null;
+        return new Result(label, new LiveStats(), numbers["us_per_callback"] * n / 1000, numbers["us_perform"] * n / 1000, (long)n);
     }
 
     public static int Run(string[] args)
@@ -73,26 +100,39 @@ internal static partial class JackOverheadBenchmark
         try
         {
             var results = new List<(int Period, Result R)>();
+            var native = new List<(int Period, Result R)>();
             double? floor;
+            const string helloLabel = "patches/hello (FM + reverbsc), ksmps 32";
+            const string nativeLabel = helloLabel + ", **C host**";
             using (StartJackd(period))
             {
                 results.Add((period, Measure("6 x (2 vco2 → moogladder), ksmps 32", heavy, seconds)));
-                results.Add((period, Measure("patches/hello (FM + reverbsc), ksmps 32", hello, seconds)));
+                results.Add((period, Measure(helloLabel, hello, seconds)));
                 floor = MeasureFloor(dir.FullName, seconds);
+                if (MeasureCsoundFloor(dir.FullName, nativeLabel, hello, seconds) is { } c) native.Add((period, c));
             }
             using (StartJackd(longPeriod))
-                results.Add((longPeriod, Measure("patches/hello (FM + reverbsc), ksmps 32", hello, seconds)));
+            {
+                results.Add((longPeriod, Measure(helloLabel, hello, seconds)));
+                if (MeasureCsoundFloor(dir.FullName, nativeLabel, hello, seconds) is { } c) native.Add((longPeriod, c));
+            }
             var floorText = floor is { } f
                 ? $"{f:0.00} us a period: {100 * f / results[1].R.CallbackUs:0.0}% of hello's mean callback and {100 * f / results[0].R.CallbackUs:0.0}% of the heavy one's"
                 : "not measured (no C compiler)";
             // hello at two periods (8 and 32 k-cycles of 32 frames): split its overhead into per-period and per-k-cycle parts.
-            static double OverheadUs(Result r) => 1000 * (r.CallbackMs - r.PerformMs) / r.Callbacks;
-            var perKCycle = (OverheadUs(results[2].R) - OverheadUs(results[1].R)) / (longPeriod / 32 - period / 32);
-            var perPeriod = OverheadUs(results[1].R) - period / 32 * perKCycle;
-            var rows = string.Join("\n", results.Select(x =>
-                $"| {x.R.Orchestra} | {x.Period} | {x.R.Callbacks} | {x.R.Stats.Xruns} | {x.R.CallbackUs:0.0} | " +
-                $"{1000 * x.R.PerformMs / x.R.Callbacks:0.0} | {1000 * (x.R.CallbackMs - x.R.PerformMs) / x.R.Callbacks:0.00} | " +
-                $"{x.R.Stats.P99CallbackMicroseconds} | **{100 * x.R.Overhead:0.00}%** |"));
+            var perKCycle = (results[2].R.OverheadUs - results[1].R.OverheadUs) / (longPeriod / 32 - period / 32);
+            var perPeriod = results[1].R.OverheadUs - period / 32 * perKCycle;
+            static string Row(int period, Result r, bool ours) =>
+                $"| {r.Orchestra} | {period} | {r.Callbacks} | {(ours ? r.Stats.Xruns : "–")} | {r.CallbackUs:0.0} | " +
+                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {r.OverheadUs:0.00} | {(ours ? r.Stats.P99CallbackMicroseconds : "–")} | **{100 * r.Overhead:0.00}%** |";
+            var rows = string.Join("\n", results.Select(x => Row(x.Period, x.R, true)).Concat(native.Select(x => Row(x.Period, x.R, false))));
+            var nativeText = native.Count == 2
+                ? $"""
+                  It spends {native[0].R.OverheadUs:0.0} us a period outside csoundPerformKsmps at {period} frames ({100 * native[0].R.Overhead:0.00}%) and
+                  {native[1].R.OverheadUs:0.0} us at {longPeriod} ({100 * native[1].R.Overhead:0.00}%), so ours costs {results[1].R.OverheadUs - native[0].R.OverheadUs:0.0} us and
+                  {results[2].R.OverheadUs - native[1].R.OverheadUs:0.0} us a period more on hello: that difference is the .NET layer.
+                  """
+                : "It was not measured (no C compiler, or libjack or libcsound missing).";
             var md = $"""
                 ## JACK host overhead: time in our callback outside csoundPerformKsmps
 
@@ -105,22 +145,32 @@ internal static partial class JackOverheadBenchmark
                 process function (port buffers, the host's callback with the engine's block adaptation and float conversion,
                 deinterleaving, the duration histogram); "perform" is the sum of csoundPerformKsmps calls inside it
                 (`Engine.PerformTicks`, with `Engine.TimePerform` on: the two clock reads a k-cycle are charged to the host,
-                though `play` does not make them). Overhead = (callback − perform) / callback; goal: at most 3%.
+                though `play` does not make them; toggling them in alternating blocks put their cost at about 1 us a period
+                at 256 frames, with a noise of the same size). Overhead = (callback − perform) / callback; goal: at most 3%.
 
-                The floor, measured in the same run on the same server: a C client whose process callback only fetches its
-                two output port buffers and zeroes them, timed the same way (`bench/CsPyLive.Bench/jack_floor_client.c`),
-                spends {floorText}.
+                **Two references, measured in the same run on the same server.** The floor of any JACK client: a C client whose process
+                callback only fetches its two output port buffers and zeroes them, timed the same way
+                (`bench/CsPyLive.Bench/jack_floor_client.c`), spends {floorText}.
+                The floor of any Csound host: a C client (`bench/CsPyLive.Bench/csound_floor_host.c`, the "C host" rows) that does
+                the least a host of Csound must — fetch its port buffers, call csoundPerformKsmps for each k-cycle, copy spout
+                into the ports scaled by 0dbfs — on the same hello.csd, timed exactly as ours (clock reads around each
+                csoundPerformKsmps included). {nativeText}
 
-                What the rest is: on this VM every cold cache line or page the callback touches after JACK wakes it costs
-                on the order of 0.1–1 us, so the host's cost is the number of places it touches, not its arithmetic.
-                Measured once, in stop 9, not by this benchmark (temporary A/B variants of the code toggled in alternating
+                What the .NET layer's cost is: on this VM every cold cache line or page the callback touches after JACK wakes it
+                (or after Csound's own k-cycle has evicted it) costs on the order of 0.1–1 us, so the host's cost is the number
+                of places it touches, not its arithmetic. The C host touches its code, one struct, spout and the ports; ours
+                also touches the runtime's P/Invoke frame and thread, a delegate, and the backend's, host's and engine's objects.
+                Measured once, not by this benchmark (temporary A/B variants of the code toggled in alternating
                 100 ms blocks of one run; ±1 us of noise): the duration histogram's TimeSpan/double path on
                 a large-object-heap array cost ~2.5–3 us a period (now integer ticks on an ordinary array: 12.7 → 9.4 us
                 for hello); a `Span.Clear` of 2 KB cost ~5 us where a plain loop cost ~0.5 us; writing Csound's output
                 straight into the port buffers instead of through an interleaved scratch buffer saved only ~0.4 us (not
-                done); the per-k-cycle clock reads were below the noise. hello at two periods splits its overhead into
+                done); one k-cycle loop with a single P/Invoke frame and the action queue looked at once a block instead of
+                once a k-cycle saved 0–1 us (not kept); compiling the callback's steady-state path first,
+                callees before callers, so its code sits together (`Live/RealtimeCode`), shortened the hand-off from the JACK
+                callback to the host by ~0.5 us in timestamps taken inside the callback (kept). hello at two periods splits our overhead into
                 about {perPeriod:0.0} us a period and {perKCycle:0.00} us a k-cycle (the host's work between two csoundPerformKsmps
-                calls, and the call itself), so a longer period does not bring the ratio down much.
+                calls, the call itself and the clock reads), so a longer period does not bring the ratio down much.
 
                 | orchestra | period | callbacks measured | xruns (whole run) | mean callback us | mean perform us | mean overhead us | p99 callback us | overhead |
                 |---|---|---|---|---|---|---|---|---|
