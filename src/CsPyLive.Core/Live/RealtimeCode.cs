@@ -102,6 +102,9 @@ internal static class RealtimeCode
             if (method.IsAbstract || method.ContainsGenericParameters) continue;
             try
             {
+                // A virtual method (an interface's implementation, such as MidiInputStream.Receive) may have no entry
+                // point yet, and PrepareMethod then compiles nothing; asking for its address first gives it one.
+                if (method.IsVirtual && instantiation is null) method.MethodHandle.GetFunctionPointer();
                 RuntimeHelpers.PrepareMethod(method.MethodHandle, instantiation);
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or BadImageFormatException or DllNotFoundException or EntryPointNotFoundException)

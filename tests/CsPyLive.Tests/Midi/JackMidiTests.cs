@@ -52,6 +52,9 @@ public sealed class JackMidiTests
         Assert.True(notes.Count(n => !Nominal(n.End - n.Onset)) + offByPeriods <= 2 * xruns,
             $"{notes.Count(n => !Nominal(n.End - n.Onset))} notes and {offByPeriods} intervals off by a period, with {xruns} xruns");
         Assert.Contains("\"midi_received\"", File.ReadAllText(dir.File("stats.json")));
+        // The MIDI path (the parser, the router behind its interface) was compiled before the first note, not by it.
+        var jitted = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("stats.json"))).RootElement.GetProperty("audio_thread_jit_methods").GetInt64();
+        Assert.True(jitted == 0, $"the JIT compiled {jitted} methods on JACK's thread while notes arrived");
     }
 
     [Fact]

@@ -66,6 +66,8 @@ public sealed class OscPeerTests
 
         var stats = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("stats.json"))).RootElement;
         Assert.Equal(7, stats.GetProperty("osc_received").GetInt64());
+        // What the messages ran at k-boundaries (Python assignment, channel writes, triggers) was compiled before play.
+        Assert.Equal(0, stats.GetProperty("audio_thread_jit_methods").GetInt64());
         Assert.True(dump.WaitForStdOut("/1/fader1 f 0.5", TimeSpan.FromSeconds(5)), dump.StdOut);
     }
 
