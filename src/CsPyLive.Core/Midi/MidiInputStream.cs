@@ -24,4 +24,14 @@ public sealed class MidiInputStream(Engine engine, IMidiDestination destination)
             if (parser.Feed(b, out var message)) destination.Send(message, frame);
         Interlocked.Add(ref bytes, data.Length);
     }
+
+    /// <summary>
+    /// After an outage: a key released while the server was away would otherwise leave its note sounding for the
+    /// rest of the show, so every note this input started is released (as a panic does) and the parser starts afresh.
+    /// </summary>
+    public void Restart()
+    {
+        parser.Reset();
+        destination.Panic();
+    }
 }

@@ -171,6 +171,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
                     {
                         if (stopping) break;
                         var c = OpenChecked();
+                        // Before activation, so no callback is reading MIDI while the input restarts.
+                        options.MidiInput?.Restart();
                         try { ActivateAndConnect(c); }
                         catch { c.Dispose(); throw; }
                         client = c;
@@ -178,7 +180,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
                     serverLost = false;
                     Interlocked.Increment(ref reconnects);
                     options.Log?.Invoke($"reconnected to JACK as '{client.Name}' ({client.SampleRate} Hz, " +
-                        $"{client.BufferSize} frames a period); playing resumes");
+                        $"{client.BufferSize} frames a period); playing resumes" +
+                        (options.MidiInput is null ? "" : "; MIDI notes held before the outage were released (their note-offs may be lost)"));
                     break;
                 }
                 catch (JackServerUnavailableException)
