@@ -2,26 +2,15 @@
  * Csound must (fetch its output port buffers, call csoundPerformKsmps for each k-cycle of the period, and copy spout
  * into the ports, scaled by 0dbfs), timed exactly as the benchmark times ours: a monotonic clock read at entry and
  * exit of the callback, and around each csoundPerformKsmps. What it spends outside csoundPerformKsmps is what a
- * native host pays; ours is compared with it in the same run on the same server. Prototypes are declared here so
- * the machine needs libjack and libcsound, not their headers.
+ * native host pays; ours is compared with it in the same run on the same server. Prototypes are declared here (libjack in
+ * bench_jack.h) so the machine needs libjack and libcsound, not their headers.
  * Usage: csound_floor_host CSD SECONDS WARMUP (JACK_DEFAULT_SERVER names the server);
  * prints "us_per_callback N us_perform N callbacks N". */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
-typedef struct _jack_client jack_client_t;
-typedef struct _jack_port jack_port_t;
-typedef unsigned int jack_nframes_t;
-jack_client_t *jack_client_open(const char *name, int options, int *status, ...);
-jack_port_t *jack_port_register(jack_client_t *, const char *, const char *, unsigned long, unsigned long);
-int jack_set_process_callback(jack_client_t *, int (*)(jack_nframes_t, void *), void *);
-int jack_activate(jack_client_t *);
-int jack_connect(jack_client_t *, const char *, const char *);
-void *jack_port_get_buffer(jack_port_t *, jack_nframes_t);
-int jack_client_close(jack_client_t *);
-unsigned int jack_get_sample_rate(jack_client_t *);
+#include "bench_jack.h"
 
 typedef struct CSOUND_ CSOUND;
 int csoundInitialize(int flags);
@@ -47,13 +36,6 @@ static double scale;
 static volatile double total_us, perform_us;
 static volatile long callbacks;
 static volatile int measuring;
-
-static double now_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
 
 static void quiet(CSOUND *c, int attr, const char *text) { (void)c; (void)attr; (void)text; }
 

@@ -1,35 +1,18 @@
 /* The floor of a JACK client's process callback on this machine: what a C client spends per period doing only
  * what any audio client must (fetch its two output port buffers and fill them), timed like ours: a monotonic
- * clock read at entry and at exit. Prototypes are declared here so the Debian machine needs libjack, not its
- * headers. Usage: jack_floor_client SECONDS (JACK_DEFAULT_SERVER names the server); prints "us_per_callback N". */
+ * clock read at entry and at exit. libjack is declared in bench_jack.h.
+ * Usage: jack_floor_client SECONDS (JACK_DEFAULT_SERVER names the server); prints "us_per_callback N". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-typedef struct _jack_client jack_client_t;
-typedef struct _jack_port jack_port_t;
-typedef unsigned int jack_nframes_t;
-jack_client_t *jack_client_open(const char *name, int options, int *status, ...);
-jack_port_t *jack_port_register(jack_client_t *, const char *, const char *, unsigned long, unsigned long);
-int jack_set_process_callback(jack_client_t *, int (*)(jack_nframes_t, void *), void *);
-int jack_activate(jack_client_t *);
-int jack_connect(jack_client_t *, const char *, const char *);
-void *jack_port_get_buffer(jack_port_t *, jack_nframes_t);
-int jack_client_close(jack_client_t *);
+#include "bench_jack.h"
 
 static jack_port_t *out1, *out2;
 static volatile double total_us;
 static volatile long callbacks;
 static volatile int measuring;
-
-static double now_us(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
 
 static int process(jack_nframes_t frames, void *arg)
 {

@@ -148,11 +148,7 @@ public sealed class JackPlayTests
         Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(30)), play.StdErr);
         Thread.Sleep(1000);
 
-        server.Kill();
-        Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
-        Thread.Sleep(700);
-        server.Start();
-        Assert.True(play.WaitForStdErr("reconnected to JACK", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
+        server.RestartUnder(play, TimeSpan.FromMilliseconds(700));
         Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(5)));
         Assert.Contains("cspylive:out_1\n   system:playback_1",
             server.WaitForConnection("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(10)));

@@ -63,6 +63,19 @@ public sealed class JackServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server under a playing <paramref name="play"/>, waits until it says so, brings the server back after
+    /// <paramref name="down"/> and waits until the client says it reconnected (a line containing <paramref name="reconnected"/>).
+    /// </summary>
+    public void RestartUnder(BackgroundProcess play, TimeSpan down, string reconnected = "reconnected to JACK")
+    {
+        Kill();
+        Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
+        Thread.Sleep(down);
+        Start();
+        Assert.True(play.WaitForStdErr(reconnected, TimeSpan.FromSeconds(15)), play.StdErr + Log);
+    }
+
     /// <summary>Stops the server as an init system would (SIGTERM; SIGKILL if it lingers) and waits until it is gone.</summary>
     public void Kill()
     {

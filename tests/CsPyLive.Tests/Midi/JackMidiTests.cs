@@ -73,12 +73,8 @@ public sealed class JackMidiTests
             var connect = server.Tool("jack_connect", "seq:out", "cspylive:midi_in");
             Assert.True(connect.ExitCode == 0, connect.Output);
             Thread.Sleep(2000);
-            server.Kill();
+            server.RestartUnder(play, TimeSpan.FromMilliseconds(500), "MIDI notes held before the outage were released");
         }
-        Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
-        Thread.Sleep(500);
-        server.Start();
-        Assert.True(play.WaitForStdErr("MIDI notes held before the outage were released", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
 
         var result = play.Wait(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.Output);
