@@ -64,6 +64,9 @@ internal static class RealtimeCode
         (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
     ];
 
+    private const BindingFlags Declared =
+        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+
     private static readonly HashSet<Type> Prepared = [];
 
     /// <summary>
@@ -82,12 +85,11 @@ internal static class RealtimeCode
 
     private static void PrepareAll(Type[] types, (Type Type, string Method)[] hotPath)
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
         foreach (var (type, name) in hotPath)
         {
             if (Prepared.Contains(type)) continue;
-            var method = type.GetMethod(name, all) ?? throw new MissingMethodException(type.Name, name);
-            RuntimeHelpers.PrepareMethod(method.MethodHandle, type.IsGenericType ? type.GetGenericArguments().Select(t => t.TypeHandle).ToArray() : null);
+            var method = type.GetMethod(name, Declared) ?? throw new MissingMethodException(type.Name, name);
+            RuntimeHelpers.PrepareMethod(method.MethodHandle, Instantiation(type));
         }
         foreach (var type in types)
             if (Prepared.Add(type)) PrepareType(type);
@@ -95,9 +97,8 @@ internal static class RealtimeCode
 
     private static void PrepareType(Type type)
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        var instantiation = type.IsGenericType ? type.GetGenericArguments().Select(t => t.TypeHandle).ToArray() : null;
-        foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+        var instantiation = Instantiation(type);
+        foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
         {
             if (method.IsAbstract || method.ContainsGenericParameters) continue;
             try
@@ -115,4 +116,8 @@ internal static class RealtimeCode
         foreach (var nested in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
             if (!nested.ContainsGenericParameters) PrepareType(nested);
     }
+
+    /// <summary>The type arguments a closed generic type's methods are compiled for; null for other types.</summary>
+    private static RuntimeTypeHandle[]? Instantiation(Type type) =>
+        type.IsGenericType ? type.GetGenericArguments().Select(t => t.TypeHandle).ToArray() : null;
 }
