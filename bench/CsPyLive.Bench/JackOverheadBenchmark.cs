@@ -16,7 +16,7 @@ internal static partial class JackOverheadBenchmark
 {
     private const double WarmUpSeconds = 3;
 
-    private sealed record Result(string Orchestra, LiveStats Stats, double CallbackMs, double PerformMs, long Callbacks)
+    private sealed record Result(string Orchestra, LiveStats? Stats, double CallbackMs, double PerformMs, long Callbacks)
     {
         public double OverheadUs => 1000 * (CallbackMs - PerformMs) / Callbacks;
         public double Overhead => (CallbackMs - PerformMs) / CallbackMs;
@@ -39,12 +39,13 @@ internal static partial class JackOverheadBenchmark
     {
         string? Library(string file) =>
             new[] { "/usr/lib/x86_64-linux-gnu/", "/usr/lib/aarch64-linux-gnu/" }.Select(d => d + file).FirstOrDefault(File.Exists);
-        var libraries = new[] { Library("libjack.so.0"), withCsound ? Library("libcsound64.so.6.0") : "" };
-        if (libraries.Any(l => l is null)) return null;
+        var jack = Library("libjack.so.0");
+        var csound = withCsound ? Library("libcsound64.so.6.0") : null;
+        if (jack is null || (withCsound && csound is null)) return null;
         var binary = Path.Combine(dir, name);
         try
         {
-            string[] arguments = ["-O2", "-o", binary, Path.Combine(AppContext.BaseDirectory, name + ".c"), .. libraries.Where(l => l != "").Select(l => l!)];
+            string[] arguments = ["-O2", "-o", binary, Path.Combine(AppContext.BaseDirectory, name + ".c"), jack, .. csound is null ? [] : new[] { csound }];
             using var cc = Process.Start(new ProcessStartInfo("cc", arguments) { RedirectStandardError = true })!;
             var errors = cc.StandardError.ReadToEnd();
             cc.WaitForExit();
@@ -85,7 +86,7 @@ internal static partial class JackOverheadBenchmark
         var numbers = RunC(binary, csd, ((int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture),
             ((int)WarmUpSeconds).ToString(CultureInfo.InvariantCulture));
         if (!numbers.TryGetValue("callbacks", out var n) || n == 0) return null;
-        return new Result(label, new LiveStats(), numbers["us_per_callback"] * n / 1000, numbers["us_perform"] * n / 1000, (long)n);
+        return new Result(label, null, numbers["us_per_callback"] * n / 1000, numbers["us_perform"] * n / 1000, (long)n);
     }
 
     public static int Run(string[] args)
@@ -122,10 +123,11 @@ internal static partial class JackOverheadBenchmark
             // hello at two periods (8 and 32 k-cycles of 32 frames): split its overhead into per-period and per-k-cycle parts.
             var perKCycle = (results[2].R.OverheadUs - results[1].R.OverheadUs) / (longPeriod / 32 - period / 32);
             var perPeriod = results[1].R.OverheadUs - period / 32 * perKCycle;
-            static string Row(int period, Result r, bool ours) =>
-                $"| {r.Orchestra} | {period} | {r.Callbacks} | {(ours ? r.Stats.Xruns : "–")} | {r.CallbackUs:0.0} | " +
-                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {r.OverheadUs:0.00} | {(ours ? r.Stats.P99CallbackMicroseconds : "–")} | **{100 * r.Overhead:0.00}%** |";
-            var rows = string.Join("\n", results.Select(x => Row(x.Period, x.R, true)).Concat(native.Select(x => Row(x.Period, x.R, false))));
+            // The C host has no LiveStats: its xruns and p99 are not known.
+            static string Row(int period, Result r) =>
+                $"| {r.Orchestra} | {period} | {r.Callbacks} | {r.Stats?.Xruns.ToString() ?? "–"} | {r.CallbackUs:0.0} | " +
+                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {r.OverheadUs:0.00} | {r.Stats?.P99CallbackMicroseconds.ToString() ?? "–"} | **{100 * r.Overhead:0.00}%** |";
+            var rows = string.Join("\n", results.Concat(native).Select(x => Row(x.Period, x.R)));
             var nativeText = native.Count == 2
                 ? $"""
                   It spends {native[0].R.OverheadUs:0.0} us a period outside csoundPerformKsmps at {period} frames ({100 * native[0].R.Overhead:0.00}%) and
@@ -160,7 +162,7 @@ internal static partial class JackOverheadBenchmark
                 (or after Csound's own k-cycle has evicted it) costs on the order of 0.1–1 us, so the host's cost is the number
                 of places it touches, not its arithmetic. The C host touches its code, one struct, spout and the ports; ours
                 also touches the runtime's P/Invoke frame and thread, a delegate, and the backend's, host's and engine's objects.
-                Measured once, not by this benchmark (temporary A/B variants of the code toggled in alternating
+                Measured once each, in stops 9 and 10, not by this benchmark (temporary A/B variants of the code toggled in alternating
                 100 ms blocks of one run; ±1 us of noise): the duration histogram's TimeSpan/double path on
                 a large-object-heap array cost ~2.5–3 us a period (now integer ticks on an ordinary array: 12.7 → 9.4 us
                 for hello); a `Span.Clear` of 2 KB cost ~5 us where a plain loop cost ~0.5 us; writing Csound's output
