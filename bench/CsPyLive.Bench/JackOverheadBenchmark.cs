@@ -21,6 +21,9 @@ internal static partial class JackOverheadBenchmark
         public double OverheadUs => 1000 * (CallbackMs - PerformMs) / Callbacks;
         public double Overhead => (CallbackMs - PerformMs) / CallbackMs;
         public double CallbackUs => 1000 * CallbackMs / Callbacks;
+
+        /// <summary>Overhead as a share of the period's real-time budget (48 kHz).</summary>
+        public double ShareOfPeriod(int period) => OverheadUs / (period * 1e6 / 48000);
     }
 
     /// <summary>A headless jackd at <paramref name="period"/> frames, always under one name, made this process's server.</summary>
@@ -126,7 +129,18 @@ internal static partial class JackOverheadBenchmark
             // The C host has no LiveStats: its xruns and p99 are not known.
             static string Row(int period, Result r) =>
                 $"| {r.Orchestra} | {period} | {r.Callbacks} | {r.Stats?.Xruns.ToString() ?? "–"} | {r.CallbackUs:0.0} | " +
-                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {r.OverheadUs:0.00} | {r.Stats?.P99CallbackMicroseconds.ToString() ?? "–"} | **{100 * r.Overhead:0.00}%** |";
+                $"{1000 * r.PerformMs / r.Callbacks:0.0} | {r.OverheadUs:0.00} | {r.Stats?.P99CallbackMicroseconds.ToString() ?? "–"} | " +
+                $"**{100 * r.Overhead:0.00}%** | {100 * r.ShareOfPeriod(period):0.00}% |";
+            // The goal as ADR 0008 reads it: 3% of the callback where the DSP fills a real part of the period (the
+            // heavy orchestra), and 1% of the period (the real-time budget) on every orchestra.
+            static string Verdict(bool met) => met ? "met" : "**not met**";
+            var heavyShare = results[0].R.Overhead;
+            var worstPeriodShare = results.Max(x => x.R.ShareOfPeriod(x.Period));
+            var verdict = $"Goal as ADR 0008 reads it: on the heavy orchestra {100 * heavyShare:0.00}% of the callback " +
+                $"(at most 3%: {Verdict(heavyShare <= 0.03)}); on every orchestra at most 1% of the period " +
+                $"(worst {100 * worstPeriodShare:0.00}%: {Verdict(worstPeriodShare <= 0.01)}). On hello, the light orchestra, the share of " +
+                $"the callback is {100 * results[1].R.Overhead:0.00}% at {period} frames and {100 * results[2].R.Overhead:0.00}% at {longPeriod}: the literal " +
+                "3% is not what ADR 0008 holds us to there (its reasons are above and in the ADR).";
             var rows = string.Join("\n", results.Concat(native).Select(x => Row(x.Period, x.R)));
             var nativeText = native.Count == 2
                 ? $"""
@@ -148,7 +162,8 @@ internal static partial class JackOverheadBenchmark
                 deinterleaving, the duration histogram); "perform" is the sum of csoundPerformKsmps calls inside it
                 (`Engine.PerformTicks`, with `Engine.TimePerform` on: the two clock reads a k-cycle are charged to the host,
                 though `play` does not make them; toggling them in alternating blocks put their cost at about 1 us a period
-                at 256 frames, with a noise of the same size). Overhead = (callback − perform) / callback; goal: at most 3%.
+                at 256 frames, with a noise of the same size). Overhead = (callback − perform) / callback; the issue's goal: at most 3%. The last column
+                divides the same overhead by the period (5,333 us at 256 frames, 21,333 us at 1024): the share of the real-time budget the host takes.
 
                 **Two references, measured in the same run on the same server.** The floor of any JACK client: a C client whose process
                 callback only fetches its two output port buffers and zeroes them, timed the same way
@@ -174,9 +189,11 @@ internal static partial class JackOverheadBenchmark
                 about {perPeriod:0.0} us a period and {perKCycle:0.00} us a k-cycle (the host's work between two csoundPerformKsmps
                 calls, the call itself and the clock reads), so a longer period does not bring the ratio down much.
 
-                | orchestra | period | callbacks measured | xruns (whole run) | mean callback us | mean perform us | mean overhead us | p99 callback us | overhead |
-                |---|---|---|---|---|---|---|---|---|
+                | orchestra | period | callbacks measured | xruns (whole run) | mean callback us | mean perform us | mean overhead us | p99 callback us | overhead (of callback) | overhead (of period) |
+                |---|---|---|---|---|---|---|---|---|---|
                 {rows}
+
+                {verdict}
                 """;
             Console.WriteLine(md);
             BenchmarksFile.WriteSection("jack-overhead", md);
