@@ -81,7 +81,7 @@ public sealed class JackPlayTests
         using var server = new JackServer(period: 256);
         using var dir = new TempDir();
         using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
-            "--audio", "jack", "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui");
+            "--audio", "jack", "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui", "--python-budget-ms", "10000");
         Assert.True(server.WaitForPort("cspylive:out_1", TimeSpan.FromSeconds(30)), play.StdErr);
         Assert.True(server.WaitForActivation("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(30)), play.StdErr);
         var rec = server.Tool("jack_rec", "-f", dir.File("peer.wav"), "-d", "1", "cspylive:out_1");
@@ -164,4 +164,66 @@ public sealed class JackPlayTests
             Assert.True(Math.Abs(ours.Samples[n * 2] - 0.3 * Math.Sin(2 * Math.PI * 440 * n / 48000.0)) < 1e-3, $"frame {n}");
         Assert.True(WavFile.Read(dir.File("peer.wav")).Peak / 32768 > 0.25, "no sound reached JACK after the restart");
     }
+
+    [Fact]
+    public void A_server_that_dies_while_the_callback_is_busy_does_not_cut_the_callback_short()
+    {
+        // libjack closes a client by cancelling its threads asynchronously (pthread_cancel); a thread cancelled inside
+        // our callback (here: inside Csound, inside a Python call) is unwound through frames that cannot be unwound,
+        // and the host aborts or loses its audio thread. The server dies while a Python call holds the callback for
+        // 1.5 s (the watchdog's budget is raised so it lets the call be): the call must finish, and the host must
+        // reconnect and play its whole duration.
+        using var server = new JackServer();
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("stall.py"), $"""
+            import time
+            def stall():
+                open({Python(dir.File("entered"))}, "w").close()
+                time.sleep(1.5)
+                open({Python(dir.File("left"))}, "w").close()
+                return 0.0
+            """);
+        File.WriteAllText(dir.File("stall.csd"), $"""
+            <CsoundSynthesizer>
+            <CsInstruments>
+            sr = 48000
+            ksmps = 64
+            nchnls = 1
+            0dbfs = 1
+            pyinit
+            pyruni "exec(open('{dir.File("stall.py")}').read())"
+            instr 1
+              out oscili(0.3, 440)
+            endin
+            instr 2
+              i0 pycall1i "stall"
+            endin
+            </CsInstruments>
+            <CsScore>
+            i1 0 30
+            i2 1 0.1
+            </CsScore>
+            </CsoundSynthesizer>
+            """);
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", dir.File("stall.csd"), "--audio", "jack",
+            "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui", "--python-budget-ms", "10000");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(dir.File("entered")) && watch.Elapsed < TimeSpan.FromSeconds(30) && !play.HasExited) Thread.Sleep(10);
+        Assert.True(File.Exists(dir.File("entered")), play.StdErr);
+
+        server.Kill();
+        Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
+        watch.Restart();
+        while (!File.Exists(dir.File("left")) && watch.Elapsed < TimeSpan.FromSeconds(10) && !play.HasExited) Thread.Sleep(10);
+        Assert.True(File.Exists(dir.File("left")), "the Python call in the callback never finished\n" + play.StdErr);
+
+        server.Start();
+        Assert.True(play.WaitForStdErr("reconnected to JACK", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
+        var result = play.Wait(Generous);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(3 * 48000, WavFile.Read(dir.File("ours.wav")).Frames);
+    }
+
+    /// <summary>A path as a Python string literal.</summary>
+    private static string Python(string path) => JsonSerializer.Serialize(path);
 }

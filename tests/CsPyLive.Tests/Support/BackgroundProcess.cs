@@ -32,6 +32,8 @@ public sealed class BackgroundProcess : IDisposable
     public static BackgroundProcess CsPyLive(IDictionary<string, string>? environment, params string[] args) =>
         new("dotnet", [ProcessRunner.CsPyLiveDll, .. args], environment);
 
+    public bool HasExited => process.HasExited;
+
     public string StdErr { get { lock (stderr) return stderr.ToString(); } }
 
     public string StdOut { get { lock (stdout) return stdout.ToString(); } }

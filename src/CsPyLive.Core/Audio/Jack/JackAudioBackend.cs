@@ -15,7 +15,8 @@ namespace CsPyLive.Audio.Jack;
 /// thread; the callback on JACK's real-time thread, where this class allocates nothing and takes no lock (scratch
 /// buffers are sized for <see cref="MaxChunkFrames"/> at construction; longer periods are processed in chunks, so a
 /// period change needs no reallocation); xrun and buffer-size notifications on JACK's notification thread; a
-/// supervisor thread that notices a server shutdown, closes the dead client and reopens one every
+/// supervisor thread that notices a server shutdown, closes the dead client once no callback is running in it
+/// (see <see cref="CloseWhenQuiet"/>) and reopens one every
 /// <see cref="JackOptions.ReconnectInterval"/> until a server with the same sample rate answers, then resumes the same
 /// callback (so the engine, its notes and its Python state live on).</para>
 /// <para>The constructor opens the client (never starting a server), so "no server" and "wrong sample rate" are
@@ -33,6 +34,12 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private readonly float[] input;
     private readonly float*[] outputBuffers;
     private readonly float*[] inputBuffers;
+    /// <summary>How long after a callback returned its thread is taken to be back in libjack (see <see cref="CloseWhenQuiet"/>).</summary>
+    private static readonly TimeSpan QuietMargin = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
     private readonly object clientLock = new();
     private readonly AutoResetEvent wake = new(false);
     private GCHandle self;
@@ -40,9 +47,12 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private AudioCallback? callback;
     private Thread? supervisor;
     private volatile bool stopping;
+    private bool clientLeftOpen;
     private volatile bool serverLost;
     private volatile string? shutdownReason;
     private volatile int periodFrames;
+    private volatile bool processing;   // JACK's process thread is inside OnProcess
+    private int notifying;              // JACK's threads inside the other callbacks (xrun, buffer size, shutdown)
     private long xruns;
     private long callbacks;
     private long processTicks;
@@ -159,7 +169,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
                 $"playing is paused, reconnecting every {options.ReconnectInterval.TotalMilliseconds:0} ms");
             lock (clientLock)
             {
-                client?.Dispose();
+                if (client is not null && !CloseWhenQuiet(client, keepWaiting: () => !stopping)) break; // Stop closes it
                 client = null;
             }
             string? lastFailure = null;
@@ -202,7 +212,10 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     {
         try
         {
-            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) b.Process((int)nframes);
+            if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend b) return 0;
+            b.processing = true;
+            try { b.Process((int)nframes); }
+            finally { b.processing = false; }
         }
         catch
         {
@@ -289,7 +302,10 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     {
         try
         {
-            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) Interlocked.Increment(ref b.xruns);
+            if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend b) return 0;
+            Interlocked.Increment(ref b.notifying);
+            Interlocked.Increment(ref b.xruns);
+            Interlocked.Decrement(ref b.notifying);
         }
         catch { }
         return 0;
@@ -301,7 +317,10 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     {
         try
         {
-            if (GCHandle.FromIntPtr(arg).Target is JackAudioBackend b) b.periodFrames = (int)nframes;
+            if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend b) return 0;
+            Interlocked.Increment(ref b.notifying);
+            b.periodFrames = (int)nframes;
+            Interlocked.Decrement(ref b.notifying);
         }
         catch { }
         return 0;
@@ -314,9 +333,14 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         try
         {
             if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend b) return;
-            b.shutdownReason = Utf8(reason) is { Length: > 0 } r ? r : JackClient.Describe(status);
-            b.serverLost = true;
-            b.wake.Set();
+            Interlocked.Increment(ref b.notifying);
+            try
+            {
+                b.shutdownReason = Utf8(reason) is { Length: > 0 } r ? r : JackClient.Describe(status);
+                b.serverLost = true;
+                b.wake.Set();
+            }
+            finally { Interlocked.Decrement(ref b.notifying); }
         }
         catch { }
     }
@@ -330,16 +354,66 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         supervisor = null;
         lock (clientLock)
         {
-            client?.Dispose();
+            if (client is null) return;
+            var deadline = Stopwatch.GetTimestamp() + (long)(StopWait.TotalSeconds * Stopwatch.Frequency);
+            if (!CloseWhenQuiet(client, keepWaiting: () => Stopwatch.GetTimestamp() < deadline))
+            {
+                // Closing now could abort the process. JACK may still call us: the GCHandle must stay valid.
+                clientLeftOpen = true;
+                options.Log?.Invoke($"the audio callback did not return within {StopWait.TotalSeconds:0} s; the JACK client is left open");
+            }
             client = null;
         }
+    }
+
+    /// <summary>
+    /// Closes <paramref name="c"/> once none of JACK's threads is running our code; false, with the client still
+    /// open, if <paramref name="keepWaiting"/> says to stop waiting first. Control threads, under the client lock.
+    /// </summary>
+    /// <remarks>
+    /// jack_client_close stops the client's threads with pthread_cancel, and JACK2 makes its threads
+    /// asynchronously cancellable. A thread cancelled inside one of our callbacks — in managed code, in Csound, in
+    /// Python — is unwound through frames that cannot be unwound: the process aborts ("terminate called without
+    /// an active exception") or the audio thread vanishes mid-k-cycle. With a running server jack_deactivate waits
+    /// for the process callback in flight and no callback follows; after a shutdown nothing waits, so we do: until
+    /// no thread is inside, then <see cref="QuietMargin"/> more for it to get back through the runtime's transition
+    /// code into libjack, where it blocks on the dead server and can be cancelled safely.
+    /// </remarks>
+    private bool CloseWhenQuiet(JackClient c, Func<bool> keepWaiting)
+    {
+        if (!WaitUntilNoCallback(keepWaiting)) return false;
+        if (!serverLost)
+        {
+            c.Deactivate();
+            if (!WaitUntilNoCallback(keepWaiting)) return false; // a notification still returning
+        }
+        Thread.Sleep(QuietMargin);
+        c.Dispose();
+        return true;
+    }
+
+    private bool WaitUntilNoCallback(Func<bool> keepWaiting)
+    {
+        var waited = Stopwatch.StartNew();
+        var said = false;
+        while (processing || Volatile.Read(ref notifying) != 0)
+        {
+            if (!keepWaiting()) return false;
+            if (!said && waited.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                options.Log?.Invoke("waiting for the audio callback to return before closing the JACK client");
+                said = true;
+            }
+            Thread.Sleep(1);
+        }
+        return true;
     }
 
     public void Dispose()
     {
         if (!self.IsAllocated) return;
         Stop();
-        if (self.IsAllocated) self.Free();
+        if (self.IsAllocated && !clientLeftOpen) self.Free();
         wake.Dispose();
     }
 }

@@ -158,7 +158,18 @@ internal sealed unsafe class JackClient : IDisposable
         return names.Length == 0 ? $"0x{status:x}" : string.Join('|', names);
     }
 
-    /// <summary>Deactivates and closes (also valid after the server shut down); waits for a callback in flight.</summary>
+    /// <summary>
+    /// Stops the callbacks. With a running server it returns once the process callback in flight has finished, and
+    /// no callback comes after it. After a server shutdown nothing waits: see <see cref="Dispose"/>.
+    /// </summary>
+    public void Deactivate() => jack_deactivate(handle);
+
+    /// <summary>
+    /// Deactivates and closes (also valid after the server shut down). libjack stops the client's threads with
+    /// asynchronous cancellation, so no thread may be running our code when this is called: with a running server,
+    /// <see cref="Deactivate"/> first; after a shutdown, wait until the callbacks have returned
+    /// (<see cref="JackAudioBackend"/> does both).
+    /// </summary>
     public void Dispose()
     {
         var h = Interlocked.Exchange(ref handle, 0);
