@@ -159,6 +159,14 @@ internal static class PlayCommand
             Console.Error.WriteLine($"cspylive: played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, " +
                 $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
             if (statsPath is not null) stats.WriteJson(statsPath);
+            if (stats.AudioThreadStuck)
+            {
+                // Csound is inside that k-cycle and holds its own lock: tearing it down would wait for ever.
+                recorder?.Dispose();
+                ConsoleLog.Fail("the audio thread never came back from its callback (Python blocked in a C call? the " +
+                    "watchdog can only interrupt Python code); quitting without shutting Csound down");
+                Environment.Exit(1);
+            }
             return 0;
         }, beforeStart);
     }

@@ -28,6 +28,10 @@ public interface IAudioBackend : IDisposable
     long Xruns { get; }
     /// <summary>Starts calling <paramref name="callback"/> on the backend's own thread.</summary>
     void Start(AudioCallback callback);
-    /// <summary>Stops, and returns only once no callback is in flight. Never call from inside the callback.</summary>
+    /// <summary>
+    /// Stops, and returns once no callback is in flight, or after a bounded wait (a couple of seconds) for a
+    /// callback that does not return, e.g. Python blocked in a C call: that callback is then left running, and the
+    /// caller can tell by <c>LiveHost.CallbackStartedAt</c>. Never call from inside the callback.
+    /// </summary>
     void Stop();
 }

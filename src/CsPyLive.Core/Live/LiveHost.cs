@@ -97,6 +97,7 @@ public sealed class LiveHost(Engine engine, IAudioBackend backend, Recorder? rec
             MessagesDropped = engine.Messages.Dropped,
             ActionsDropped = engine.DroppedActions,
             AudioThreadJitMethods = callbacksDone == 0 ? 0 : Volatile.Read(ref jitMethodsLastCounted) - jitMethodsAtFirstCallback,
+            AudioThreadStuck = CallbackStartedAt != 0,
         };
     }
 

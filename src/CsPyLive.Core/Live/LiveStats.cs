@@ -43,6 +43,12 @@ public sealed record LiveStats
     public long MessagesDropped { get; init; }
     public long ActionsDropped { get; init; }
 
+    /// <summary>
+    /// True when the audio thread was still inside a callback after the backend stopped (it waited a couple of
+    /// seconds): something the orchestra called, such as Python blocked in a C call, never returned.
+    /// </summary>
+    public bool AudioThreadStuck { get; init; }
+
     public void WriteJson(string path)
     {
         using var stream = File.Create(path);
@@ -78,6 +84,7 @@ public sealed record LiveStats
         w.WriteNumber("audio_thread_jit_methods", AudioThreadJitMethods);
         w.WriteNumber("messages_dropped", MessagesDropped);
         w.WriteNumber("actions_dropped", ActionsDropped);
+        w.WriteBoolean("audio_thread_stuck", AudioThreadStuck);
         w.WriteEndObject();
     }
 }

@@ -175,47 +175,14 @@ public sealed class JackPlayTests
         // reconnect and play its whole duration.
         using var server = new JackServer();
         using var dir = new TempDir();
-        File.WriteAllText(dir.File("stall.py"), $"""
-            import time
-            def stall():
-                open({Python(dir.File("entered"))}, "w").close()
-                time.sleep(1.5)
-                open({Python(dir.File("left"))}, "w").close()
-                return 0.0
-            """);
-        File.WriteAllText(dir.File("stall.csd"), $"""
-            <CsoundSynthesizer>
-            <CsInstruments>
-            sr = 48000
-            ksmps = 64
-            nchnls = 1
-            0dbfs = 1
-            pyinit
-            pyruni "exec(open('{dir.File("stall.py")}').read())"
-            instr 1
-              out oscili(0.3, 440)
-            endin
-            instr 2
-              i0 pycall1i "stall"
-            endin
-            </CsInstruments>
-            <CsScore>
-            i1 0 30
-            i2 1 0.1
-            </CsScore>
-            </CsoundSynthesizer>
-            """);
-        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", dir.File("stall.csd"), "--audio", "jack",
+        var patch = new StallingPatch(dir, seconds: 1.5);
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", patch.Csd, "--audio", "jack",
             "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui", "--python-budget-ms", "10000");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(dir.File("entered")) && watch.Elapsed < TimeSpan.FromSeconds(30) && !play.HasExited) Thread.Sleep(10);
-        Assert.True(File.Exists(dir.File("entered")), play.StdErr);
+        Assert.True(patch.WaitUntilEntered(play, TimeSpan.FromSeconds(30)), play.StdErr);
 
         server.Kill();
         Assert.True(play.WaitForStdErr("the JACK server shut down", TimeSpan.FromSeconds(10)), play.StdErr);
-        watch.Restart();
-        while (!File.Exists(dir.File("left")) && watch.Elapsed < TimeSpan.FromSeconds(10) && !play.HasExited) Thread.Sleep(10);
-        Assert.True(File.Exists(dir.File("left")), "the Python call in the callback never finished\n" + play.StdErr);
+        Assert.True(patch.WaitUntilLeft(play, TimeSpan.FromSeconds(10)), "the Python call in the callback never finished\n" + play.StdErr);
 
         server.Start();
         Assert.True(play.WaitForStdErr("reconnected to JACK", TimeSpan.FromSeconds(15)), play.StdErr + server.Log);
@@ -223,7 +190,4 @@ public sealed class JackPlayTests
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(3 * 48000, WavFile.Read(dir.File("ours.wav")).Frames);
     }
-
-    /// <summary>A path as a Python string literal.</summary>
-    private static string Python(string path) => JsonSerializer.Serialize(path);
 }

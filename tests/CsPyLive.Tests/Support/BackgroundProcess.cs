@@ -34,6 +34,9 @@ public sealed class BackgroundProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public void Interrupt() => ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]);
+
     public string StdErr { get { lock (stderr) return stderr.ToString(); } }
 
     public string StdOut { get { lock (stdout) return stdout.ToString(); } }

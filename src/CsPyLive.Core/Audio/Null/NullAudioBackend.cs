@@ -16,6 +16,9 @@ namespace CsPyLive.Audio.Null;
 /// </remarks>
 public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outputChannels, int inputChannels = 0) : IAudioBackend
 {
+    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
     private Thread? thread;
     private volatile bool running;
     private long xruns;
@@ -70,7 +73,8 @@ public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outpu
     public void Stop()
     {
         running = false;
-        if (thread is not null && thread != Thread.CurrentThread) thread.Join();
+        // A callback that does not return keeps its (background) thread; the process can still end.
+        if (thread is not null && thread != Thread.CurrentThread) thread.Join(StopWait);
         thread = null;
     }
 

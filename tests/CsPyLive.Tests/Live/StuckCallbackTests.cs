@@ -1,0 +1,36 @@
+using System.Text.Json;
+using CsPyLive.Tests.Jack;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Live;
+
+/// <summary>Ctrl+C while the audio thread is held in a call that never returns: play must still end.</summary>
+public sealed class StuckCallbackTests
+{
+    [Theory]
+    [InlineData("null")]
+    [InlineData("jack")]
+    public void Ctrl_C_ends_play_when_a_python_call_never_gives_the_audio_thread_back(string audio)
+    {
+        // Python asleep in C code: the watchdog cannot interrupt it, and Csound holds its own lock for the k-cycle,
+        // so neither stopping the backend nor tearing Csound down can wait for it. Before, play hung for ever.
+        using var server = audio == "jack" ? new JackServer() : null;
+        using var dir = new TempDir();
+        var patch = new StallingPatch(dir, seconds: 1000);
+        using var play = BackgroundProcess.CsPyLive(server?.ClientEnvironment, "play", patch.Csd, "--audio", audio,
+            "--duration", "30", "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui",
+            "--python-budget-ms", "60000");
+        Assert.True(patch.WaitUntilEntered(play, TimeSpan.FromSeconds(30)), play.StdErr);
+
+        play.Interrupt();
+        var result = play.Wait(TimeSpan.FromSeconds(20));
+        Assert.True(result.ExitCode == 1, result.Output);
+        Assert.Contains("the audio thread never came back from its callback", result.StdErr);
+        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        Assert.True(stats.RootElement.GetProperty("audio_thread_stuck").GetBoolean());
+        // The second of sine before the call is in the recording, with a WAV header that says so.
+        var ours = WavFile.Read(dir.File("ours.wav"));
+        Assert.InRange(ours.Frames, 40_000, 48_000);
+        Assert.InRange(ours.Peak, 0.29, 0.31);
+    }
+}
