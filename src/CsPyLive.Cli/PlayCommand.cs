@@ -153,7 +153,7 @@ internal static class PlayCommand
             if (midi is not null) stats = stats with { MidiReceived = midi.Received };
             if (reload is not null)
             {
-                reload.Tick();
+                reload.Tick(wait: TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
                 stats = stats with { Reloads = reload.Reloader.Records.ToArray() };
             }
             Console.Error.WriteLine($"cspylive: played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, " +

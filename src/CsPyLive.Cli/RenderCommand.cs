@@ -96,7 +96,7 @@ internal static class RenderCommand
                 } };
                 frames = renderer.Render(duration is { } s ? (long)Math.Round(s * engine.SampleRate) : null);
             }
-            reload?.Tick();
+            reload?.Tick(wait: Timeout.InfiniteTimeSpan); // every reload's outcome: nothing here can hold the GIL for good
             engine.Messages.Drain(ConsoleLog.Print, flush: true);
             Console.Error.WriteLine(
                 $"cspylive: wrote {outputPath} ({frames / engine.SampleRate:0.###} s, {engine.OutputChannels} ch, " +

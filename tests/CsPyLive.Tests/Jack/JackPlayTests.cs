@@ -175,7 +175,7 @@ public sealed class JackPlayTests
         // reconnect and play its whole duration.
         using var server = new JackServer();
         using var dir = new TempDir();
-        var patch = new StallingPatch(dir, seconds: 1.5);
+        var patch = new StallingPatch(dir, "time.sleep(1.5)");
         using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", patch.Csd, "--audio", "jack",
             "--duration", "3", "--record", dir.File("ours.wav"), "--no-tui", "--python-budget-ms", "10000");
         Assert.True(patch.WaitUntilEntered(play, TimeSpan.FromSeconds(30)), play.StdErr);

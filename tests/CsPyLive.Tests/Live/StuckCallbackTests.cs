@@ -8,19 +8,27 @@ namespace CsPyLive.Tests.Live;
 public sealed class StuckCallbackTests
 {
     [Theory]
-    [InlineData("null")]
-    [InlineData("jack")]
-    public void Ctrl_C_ends_play_when_a_python_call_never_gives_the_audio_thread_back(string audio)
+    [InlineData("null", "time.sleep(1000)", false)]
+    [InlineData("jack", "time.sleep(1000)", false)]
+    [InlineData("null", "sum(range(10**14))", true)]
+    public void Ctrl_C_ends_play_when_a_python_call_never_gives_the_audio_thread_back(string audio, string blocker, bool saveMeanwhile)
     {
-        // Python asleep in C code: the watchdog cannot interrupt it, and Csound holds its own lock for the k-cycle,
-        // so neither stopping the backend nor tearing Csound down can wait for it. Before, play hung for ever.
+        // Python held in one C call: the watchdog cannot interrupt it, and Csound holds its own lock for the k-cycle,
+        // so neither stopping the backend nor tearing Csound down can wait for it. Before, play hung for ever. A
+        // C loop also keeps the GIL, so a save made meanwhile (the performer's fix) cannot be swapped in: it must
+        // not take Ctrl+C down with it.
         using var server = audio == "jack" ? new JackServer() : null;
         using var dir = new TempDir();
-        var patch = new StallingPatch(dir, seconds: 1000);
+        var patch = new StallingPatch(dir, blocker);
         using var play = BackgroundProcess.CsPyLive(server?.ClientEnvironment, "play", patch.Csd, "--audio", audio,
             "--duration", "30", "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui",
             "--python-budget-ms", "60000");
         Assert.True(patch.WaitUntilEntered(play, TimeSpan.FromSeconds(30)), play.StdErr);
+        if (saveMeanwhile)
+        {
+            File.AppendAllText(patch.Module, "\n# fixed, one hopes\n");
+            Thread.Sleep(1500); // the save is seen, compiled, and waits for the GIL
+        }
 
         play.Interrupt();
         var result = play.Wait(TimeSpan.FromSeconds(20));

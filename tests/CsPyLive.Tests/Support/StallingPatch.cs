@@ -5,22 +5,24 @@ namespace CsPyLive.Tests.Support;
 
 /// <summary>
 /// An orchestra that plays a 440 Hz sine and, one second in, calls a Python function (<c>pycall1i</c>, so inside
-/// the audio callback) that sleeps for <see cref="Seconds"/>: an audio thread held in a C call, which the
-/// watchdog cannot interrupt. Marker files say when the call started and whether it finished.
+/// the audio callback) that runs <see cref="Blocker"/>: an audio thread held in one C call, which the watchdog
+/// cannot interrupt (<c>time.sleep</c> lets go of the GIL meanwhile; a C loop such as <c>sum(range(...))</c> keeps
+/// it). Marker files say when the call started and whether it finished; the function lives in <see cref="Module"/>,
+/// a file the host watches for saves.
 /// </summary>
 public sealed class StallingPatch
 {
     private readonly TempDir dir;
 
-    public StallingPatch(TempDir dir, double seconds)
+    public StallingPatch(TempDir dir, string blocker)
     {
         this.dir = dir;
-        Seconds = seconds;
-        var py = dir.Write("stall.py", $"""
+        Blocker = blocker;
+        Module = dir.Write("stall.py", $"""
             import time
             def stall():
                 open({Literal(Entered)}, "w").close()
-                time.sleep({seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})
+                {blocker}
                 open({Literal(Left)}, "w").close()
                 return 0.0
             """);
@@ -32,7 +34,7 @@ public sealed class StallingPatch
             nchnls = 1
             0dbfs = 1
             pyinit
-            pyruni "exec(open('{py}').read())"
+            pyruni "exec(open('{Module}').read())"
             instr 1
               out oscili(0.3, 440)
             endin
@@ -48,8 +50,10 @@ public sealed class StallingPatch
             """);
     }
 
-    public double Seconds { get; }
+    /// <summary>The Python statement that holds the audio thread, e.g. <c>time.sleep(1.5)</c>.</summary>
+    public string Blocker { get; }
     public string Csd { get; }
+    public string Module { get; }
     public string Entered => dir.File("entered");
     public string Left => dir.File("left");
 

@@ -39,6 +39,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly Slot[] slots = new Slot[SlotCount];
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
     private readonly List<ReloadRecord> records = [];
+    private ReloadRecord[] recordsSnapshot = [];
     private readonly UndoHistory undo = new(); // what good swaps replaced, newest first; GIL held
     private static PyMethodDef* audioBusyMethod;
     private static LiveHost? gapHost; // the host whose callbacks the gap tracer watches; set with the GIL held
@@ -112,11 +113,11 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// <summary>How long after a swap new errors count against it.</summary>
     public TimeSpan RollbackWindow { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Every reload so far, good or bad (a copy; any thread).</summary>
-    public IReadOnlyList<ReloadRecord> Records
-    {
-        get { lock (records) return records.ToArray(); }
-    }
+    /// <summary>
+    /// Every reload so far, good or bad (a copy; any thread). Read without the lock, which a submission waiting for
+    /// the GIL may hold for as long as the audio thread keeps it.
+    /// </summary>
+    public IReadOnlyList<ReloadRecord> Records => Volatile.Read(ref recordsSnapshot);
 
     /// <summary>
     /// Hands a compile result to the engine: a good one is swapped in at the k-cycle holding <paramref name="frame"/>
@@ -132,7 +133,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         if (!result.Ok)
         {
             log(MessageKind.Error, $"reload: {result.Describe()}\nreload: the previous code keeps running");
-            records.Add(new ReloadRecord(result.Path, false, result.Describe(), 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
+            Record(new ReloadRecord(result.Path, false, result.Describe(), 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
             return;
         }
         var host = frame == 0 ? Host : null; // a swap placed on a frame (render) runs on the audio thread
@@ -146,7 +147,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
                 using var text = PythonRuntime.TakeExceptionText();
                 var error = PythonRuntime.ToManagedString(text).TrimEnd();
                 log(MessageKind.Error, $"reload: {Path.GetFileName(result.Path)}: the compiled code does not load ({error}); nothing changed");
-                records.Add(new ReloadRecord(result.Path, false, error, 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
+                Record(new ReloadRecord(result.Path, false, error, 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
                 return;
             }
             var index = nextSlot++ % SlotCount;
@@ -308,10 +309,23 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
         return true;
     }
 
-    /// <summary>Control thread, often: logs what the audio thread did, records it, and watches for regressions.</summary>
-    public void Poll()
+    /// <summary>
+    /// Control thread, often: logs what the audio thread did, records it, and watches for regressions. Skips its
+    /// turn when a submission holds the lock longer than <paramref name="wait"/>: one waiting for the GIL (an audio
+    /// thread stuck in a C call holding it) must not stall the control loop, or Ctrl+C with it.
+    /// </summary>
+    public void Poll(TimeSpan wait = default)
     {
-        lock (records) PollLocked();
+        if (!Monitor.TryEnter(records, wait)) return;
+        try { PollLocked(); }
+        finally { Monitor.Exit(records); }
+    }
+
+    /// <summary>Adds a record; under the lock.</summary>
+    private void Record(ReloadRecord record)
+    {
+        records.Add(record);
+        Volatile.Write(ref recordsSnapshot, records.ToArray());
     }
 
     /// <summary>Stopwatch timestamp at which the audio thread finished the last good swap (0: none yet).</summary>
@@ -339,7 +353,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
             }
             var slot = slots[o.Slot];
             var saveToLive = (o.AppliedAt - slot.SeenAt) * 1e3 / Stopwatch.Frequency;
-            records.Add(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, at, o.InGap ? "gap" : "audio_thread"));
+            Record(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, at, o.InGap ? "gap" : "audio_thread"));
             if (o.Ok)
             {
                 LastSwapAppliedAt = o.AppliedAt;

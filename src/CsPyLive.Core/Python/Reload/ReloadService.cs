@@ -43,11 +43,14 @@ public sealed class ReloadService : IDisposable
         Reloader.Submit(result, System.Diagnostics.Stopwatch.GetTimestamp(), frame);
     }
 
-    /// <summary>Control thread, every few milliseconds: watch files pyexec ran, report what was swapped.</summary>
-    public void Tick()
+    /// <summary>
+    /// Control thread, every few milliseconds: watch files pyexec ran, report what was swapped. A submission in
+    /// progress is waited for up to <paramref name="wait"/> (none by default: the next tick reports it).
+    /// </summary>
+    public void Tick(TimeSpan wait = default)
     {
         foreach (var path in PythonSources.TakeNew()) watcher.Watch(path);
-        Reloader.Poll();
+        Reloader.Poll(wait);
     }
 
     private async Task CompileSavesAsync()
