@@ -98,7 +98,17 @@ internal static class PlayCommand
         var recordings = Path.GetFullPath("recordings");
 
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (!cancel.IsCancellationRequested)
+            {
+                e.Cancel = true; // the first Ctrl+C stops in order: recording closed, stats written
+                cancel.Cancel();
+                return;
+            }
+            // A second one is the way out if stopping itself hangs: the runtime's default, end the process now.
+            Console.Error.WriteLine("cspylive: second Ctrl+C: quitting at once (a recording in progress is left unfinished)");
+        };
         return PatchRun.WithEngine(patch, engine =>
         {
             var midi = makeMidi?.Invoke(engine);

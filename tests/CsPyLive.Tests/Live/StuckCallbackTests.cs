@@ -41,4 +41,23 @@ public sealed class StuckCallbackTests
         Assert.InRange(ours.Frames, 40_000, 48_000);
         Assert.InRange(ours.Peak, 0.29, 0.31);
     }
+
+    [Fact]
+    public void A_second_Ctrl_C_quits_at_once()
+    {
+        // The way out when stopping itself takes long: here the first Ctrl+C waits for a callback held in Python.
+        using var dir = new TempDir();
+        var patch = new StallingPatch(dir, "time.sleep(1000)");
+        using var play = BackgroundProcess.CsPyLive(null, "play", patch.Csd, "--audio", "null", "--duration", "30",
+            "--no-tui", "--python-budget-ms", "60000");
+        Assert.True(patch.WaitUntilEntered(play, TimeSpan.FromSeconds(30)), play.StdErr);
+
+        play.Interrupt();
+        Thread.Sleep(300); // within the 2 s the first one waits for the callback
+        play.Interrupt();
+        var result = play.Wait(TimeSpan.FromSeconds(20));
+        Assert.Equal(130, result.ExitCode); // 128 + SIGINT: ended by the signal, not by play's own stop
+        Assert.Contains("second Ctrl+C: quitting at once", result.StdErr);
+        Assert.DoesNotContain("the audio thread never came back", result.StdErr); // the orderly stop had not finished
+    }
 }
