@@ -164,7 +164,7 @@ internal static class PlayCommand
             if (reload is not null)
             {
                 reload.Tick(wait: TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
-                stats = stats with { Reloads = reload.Reloader.Records.ToArray() };
+                stats = stats with { Reloads = reload.Reloader.Records };
             }
             Console.Error.WriteLine($"cspylive: played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, " +
                 $"callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");

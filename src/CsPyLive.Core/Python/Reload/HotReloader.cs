@@ -38,8 +38,8 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     private readonly Action<MessageKind, string> log;
     private readonly Slot[] slots = new Slot[SlotCount];
     private readonly BoundedQueue<SwapOutcome> outcomes = new(64);
-    private readonly List<ReloadRecord> records = [];
-    private ReloadRecord[] recordsSnapshot = [];
+    private readonly object submitLock = new(); // one submission or poll at a time: they share the slots
+    private ReloadRecord[] records = [];         // replaced whole on each new record, so readers need no lock
     private readonly UndoHistory undo = new(); // what good swaps replaced, newest first; GIL held
     private static PyMethodDef* audioBusyMethod;
     private static LiveHost? gapHost; // the host whose callbacks the gap tracer watches; set with the GIL held
@@ -114,10 +114,10 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     public TimeSpan RollbackWindow { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Every reload so far, good or bad (a copy; any thread). Read without the lock, which a submission waiting for
-    /// the GIL may hold for as long as the audio thread keeps it.
+    /// Every reload so far, good or bad: a list that never changes once returned; any thread. Read without the
+    /// lock, which a submission waiting for the GIL may hold for as long as the audio thread keeps it.
     /// </summary>
-    public IReadOnlyList<ReloadRecord> Records => Volatile.Read(ref recordsSnapshot);
+    public IReadOnlyList<ReloadRecord> Records => Volatile.Read(ref records);
 
     /// <summary>
     /// Hands a compile result to the engine: a good one is swapped in at the k-cycle holding <paramref name="frame"/>
@@ -125,7 +125,7 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// </summary>
     public void Submit(CompileResult result, long seenAt, long frame = 0)
     {
-        lock (records) SubmitLocked(result, seenAt, frame);
+        lock (submitLock) SubmitLocked(result, seenAt, frame);
     }
 
     private void SubmitLocked(CompileResult result, long seenAt, long frame)
@@ -316,17 +316,13 @@ public sealed unsafe class HotReloader : IKBoundaryHandler, IDisposable
     /// </summary>
     public void Poll(TimeSpan wait = default)
     {
-        if (!Monitor.TryEnter(records, wait)) return;
+        if (!Monitor.TryEnter(submitLock, wait)) return;
         try { PollLocked(); }
-        finally { Monitor.Exit(records); }
+        finally { Monitor.Exit(submitLock); }
     }
 
-    /// <summary>Adds a record; under the lock.</summary>
-    private void Record(ReloadRecord record)
-    {
-        records.Add(record);
-        Volatile.Write(ref recordsSnapshot, records.ToArray());
-    }
+    /// <summary>Adds a record; under the submit lock.</summary>
+    private void Record(ReloadRecord record) => Volatile.Write(ref records, [.. records, record]);
 
     /// <summary>Stopwatch timestamp at which the audio thread finished the last good swap (0: none yet).</summary>
     public long LastSwapAppliedAt { get; private set; }
