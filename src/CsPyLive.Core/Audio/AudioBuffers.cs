@@ -29,9 +29,12 @@ public interface IAudioBackend : IDisposable
     /// <summary>Starts calling <paramref name="callback"/> on the backend's own thread.</summary>
     void Start(AudioCallback callback);
     /// <summary>
-    /// Stops, and returns once no callback is in flight, or after a bounded wait (a couple of seconds) for a
-    /// callback that does not return, e.g. Python blocked in a C call: that callback is then left running, and the
-    /// caller can tell by <c>LiveHost.CallbackStartedAt</c>. Never call from inside the callback.
+    /// Stops, and returns once no callback is in flight, or after <see cref="StopWait"/> for a callback that does
+    /// not return, e.g. Python blocked in a C call: that callback is then left running, and the caller can tell by
+    /// <c>LiveHost.CallbackStartedAt</c>. Never call from inside the callback.
     /// </summary>
     void Stop();
+
+    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
+    static TimeSpan StopWait => TimeSpan.FromSeconds(2);
 }

@@ -44,8 +44,9 @@ public sealed record LiveStats
     public long ActionsDropped { get; init; }
 
     /// <summary>
-    /// True when the audio thread was still inside a callback after the backend stopped (it waited a couple of
-    /// seconds): something the orchestra called, such as Python blocked in a C call, never returned.
+    /// True when the audio thread was still inside a callback after the backend stopped (it waited
+    /// <see cref="Audio.IAudioBackend.StopWait"/>): something the orchestra called, such as Python blocked in a C
+    /// call, never returned.
     /// </summary>
     public bool AudioThreadStuck { get; init; }
 

@@ -37,9 +37,6 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     /// <summary>How long after a callback returned its thread is taken to be back in libjack (see <see cref="CloseWhenQuiet"/>).</summary>
     private static readonly TimeSpan QuietMargin = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
-
     private readonly object clientLock = new();
     private readonly AutoResetEvent wake = new(false);
     private GCHandle self;
@@ -355,12 +352,12 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         lock (clientLock)
         {
             if (client is null) return;
-            var deadline = Stopwatch.GetTimestamp() + (long)(StopWait.TotalSeconds * Stopwatch.Frequency);
-            if (!CloseWhenQuiet(client, keepWaiting: () => Stopwatch.GetTimestamp() < deadline))
+            var waited = Stopwatch.StartNew();
+            if (!CloseWhenQuiet(client, keepWaiting: () => waited.Elapsed < IAudioBackend.StopWait))
             {
                 // Closing now could abort the process. JACK may still call us: the GCHandle must stay valid.
                 clientLeftOpen = true;
-                options.Log?.Invoke($"the audio callback did not return within {StopWait.TotalSeconds:0} s; the JACK client is left open");
+                options.Log?.Invoke($"the audio callback did not return within {IAudioBackend.StopWait.TotalSeconds:0} s; the JACK client is left open");
             }
             client = null;
         }

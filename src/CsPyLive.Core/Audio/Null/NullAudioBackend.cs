@@ -16,9 +16,6 @@ namespace CsPyLive.Audio.Null;
 /// </remarks>
 public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outputChannels, int inputChannels = 0) : IAudioBackend
 {
-    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
-
     private Thread? thread;
     private volatile bool running;
     private long xruns;
@@ -74,7 +71,7 @@ public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outpu
     {
         running = false;
         // A callback that does not return keeps its (background) thread; the process can still end.
-        if (thread is not null && thread != Thread.CurrentThread) thread.Join(StopWait);
+        if (thread is not null && thread != Thread.CurrentThread) thread.Join(IAudioBackend.StopWait);
         thread = null;
     }
 
