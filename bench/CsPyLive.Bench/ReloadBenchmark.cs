@@ -69,7 +69,7 @@ internal static class ReloadBenchmark
         using var backend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
         using var service = new ReloadService(engine, (_, _) => { });
         service.Watch(module);
-        var host = new LiveHost(engine, backend, null, (_, _) => { }) { OnControlTick = service.Tick, OnFirstCallback = Gil.TimeWaitsOnThisThread };
+        var host = new LiveHost(engine, backend, null, (_, _) => { }) { OnControlTick = () => service.Tick(), OnFirstCallback = Gil.TimeWaitsOnThisThread };
         service.Reloader.Host = host;
         using var cancel = new CancellationTokenSource();
         var run = Task.Run(() => host.Run(null, cancel.Token));
