@@ -156,7 +156,7 @@ internal static partial class JackOverheadBenchmark
                 ({BenchmarksFile.Machine()})
 
                 A headless `jackd --no-realtime -d dummy -r 48000 -p {period}` (and then `-p {longPeriod}` for hello again) started by the benchmark; each orchestra played
-                {seconds.ToString(CultureInfo.InvariantCulture)} s (after {WarmUpSeconds} s of warm-up, not counted) through `LiveHost` on `JackAudioBackend` as `play` sets it up (input ports only for an orchestra that asks with
+                {seconds.ToString(CultureInfo.InvariantCulture)} s (after {WarmUpSeconds} s of warm-up, not counted) through a `Show` on `JackAudioBackend`, as `play` sets it up (input ports only for an orchestra that asks with
                 `-iadc`; these two do not), no recording. "Callback" is our whole JACK
                 process function (port buffers, the host's callback with the engine's block adaptation and float conversion,
                 deinterleaving, the duration histogram); "perform" is the sum of csoundPerformKsmps calls inside it
@@ -207,14 +207,14 @@ internal static partial class JackOverheadBenchmark
 
     private static Result Measure(string label, string csd, double seconds)
     {
-        using var engine = new Engine();
-        engine.CompileCsd(csd);
-        foreach (var option in Session.HostOverrides) engine.SetOption(option);
-        engine.Start();
-        engine.Messages.Drain((_, _) => { }, flush: true);
-        using var backend = new JackAudioBackend((int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels,
-            new JackOptions { ClientName = "cspylive-bench", AutoConnect = true });
-        var host = new LiveHost(engine, backend, null, (_, _) => { });
+        var options = new ShowOptions
+        {
+            Patch = PatchSource.Resolve(csd), Audio = "jack", Duration = seconds + WarmUpSeconds,
+            Jack = new JackOptions { ClientName = "cspylive-bench", AutoConnect = true },
+        };
+        using var show = new Show(options, (_, _) => { });
+        var engine = show.Engine;
+        var backend = (JackAudioBackend)show.Backend;
         engine.TimePerform = true;
         // The first seconds compile and settle: measure from a snapshot taken after the warm-up.
         (long Process, long Perform, long Callbacks) warm = default;
@@ -224,7 +224,7 @@ internal static partial class JackOverheadBenchmark
             warm = (backend.ProcessTicks, engine.PerformTicks, backend.Callbacks);
         });
         snapshot.Start();
-        var stats = host.Run(seconds + WarmUpSeconds, CancellationToken.None);
+        var stats = show.Run();
         snapshot.Join();
         var callbackMs = (backend.ProcessTicks - warm.Process) * 1000.0 / Stopwatch.Frequency;
         var performMs = (engine.PerformTicks - warm.Perform) * 1000.0 / Stopwatch.Frequency;

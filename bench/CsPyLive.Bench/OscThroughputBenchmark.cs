@@ -101,14 +101,17 @@ internal static class OscThroughputBenchmark
         {
             var csd = Path.Combine(dir.FullName, "osc.csd");
             File.WriteAllText(csd, Orchestra);
-            using var engine = new Engine();
-            Session.Start(engine, new PatchSource(csd, dir.FullName));
-            engine.Messages.Drain((_, _) => { }, flush: true);
-            using var osc = OscService.Start(engine, new OscConfig(), new OscOptions { UdpPort = 0 }, (_, _) => { });
-            using var backend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
-            var host = new LiveHost(engine, backend, null, (_, _) => { }) { OnControlTick = osc.Tick };
+            var options = new ShowOptions
+            {
+                Patch = PatchSource.Resolve(csd), Audio = "null", Period = 256, Duration = playSeconds,
+                OscListen = new OscOptions { UdpPort = 0 },
+            };
+            using var show = new Show(options, (_, _) => { });
+            var engine = show.Engine;
+            var backend = (NullAudioBackend)show.Backend;
+            var osc = show.Inputs.OfType<OscInput>().Single();
             LiveStats? stats = null;
-            var audio = new Thread(() => stats = host.Run(playSeconds, CancellationToken.None)) { Name = "bench-control" };
+            var audio = new Thread(() => stats = show.Run()) { Name = "bench-control" };
             audio.Start();
             Thread.Sleep(500); // the engine is running and the JIT warm
             var (sent, took) = rate > 0 ? Send(osc.Udp!.LocalEndPoint.Port, rate, sendSeconds) : (0, 0);

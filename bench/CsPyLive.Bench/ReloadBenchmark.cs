@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using CsPyLive.Audio;
 using CsPyLive.Audio.Null;
 using CsPyLive.Csound;
 using CsPyLive.Live;
 using CsPyLive.Python;
 using CsPyLive.Python.Reload;
+using CsPyLive.Realtime;
 
 namespace CsPyLive.Bench;
 
@@ -63,16 +65,14 @@ internal static class ReloadBenchmark
         using var engine = new Engine();
         Session.Start(engine, new PatchSource(csd, dir.FullName));
         var lines = File.ReadAllLines(module).Length;
-        // First a second of playing with nothing measured: the first callbacks pay for first touches of everything.
-        using (var warmBackend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels))
-            new LiveHost(engine, warmBackend, null, (_, _) => { }).Run(1.0, CancellationToken.None);
-        using var backend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
-        using var service = new ReloadService(engine, (_, _) => { });
+        // One engine for three runs, so this composes a show's callback parts itself: first a second of playing with
+        // nothing measured (the first callbacks pay for first touches of everything), then the saves, then quiet.
+        Play(engine, 1.0, CancellationToken.None);
+        var monitor = new CallbackMonitor();
+        using var service = new ReloadService(engine, monitor, autoRollback: true, (_, _) => { });
         service.Watch(module);
-        var host = new LiveHost(engine, backend, null, (_, _) => { }) { OnControlTick = () => service.Tick(), OnFirstCallback = Gil.TimeWaitsOnThisThread };
-        service.Reloader.Host = host;
         using var cancel = new CancellationTokenSource();
-        var run = Task.Run(() => host.Run(null, cancel.Token));
+        var run = Task.Run(() => Play(engine, null, cancel.Token, monitor, service));
 
         Gil.ResetMaxWait();
         var saveToLive = new List<double>();
@@ -97,9 +97,7 @@ internal static class ReloadBenchmark
         Console.WriteLine("stalls in order (us): " + string.Join(", ", stalls.Select(x => x.ToString("0", CultureInfo.InvariantCulture))));
 
         // The same engine and orchestra for as long again without any save: what the callbacks look like untouched.
-        using var quietBackend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
-        var quietHost = new LiveHost(engine, quietBackend, null, (_, _) => { }) { OnFirstCallback = Gil.TimeWaitsOnThisThread };
-        var quiet = quietHost.Run(stats.SecondsPlayed, CancellationToken.None);
+        var quiet = Play(engine, stats.SecondsPlayed, CancellationToken.None);
         var quietGilWait = Gil.MaxWaitTicks * 1e6 / Stopwatch.Frequency;
 
         // The naive way, side by side: compile and exec the same source on the audio thread between k-cycles.
@@ -154,6 +152,36 @@ internal static class ReloadBenchmark
         Directory.SetCurrentDirectory(Path.GetTempPath());
         dir.Delete(true);
         return 0;
+    }
+
+    /// <summary>
+    /// Plays <paramref name="engine"/> on the null backend (period 256) as a show's callback does, with the GIL's waits
+    /// on the audio thread timed, until <paramref name="seconds"/> or <paramref name="cancel"/>; reload ticks with it.
+    /// </summary>
+    private static (long Callbacks, long Xruns, double P50CallbackMicroseconds, double P99CallbackMicroseconds,
+        double MaxCallbackMicroseconds, long GcCollections, double SecondsPlayed) Play(Engine engine, double? seconds,
+        CancellationToken cancel, CallbackMonitor? monitor = null, ReloadService? reload = null)
+    {
+        using IAudioBackend backend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
+        var callback = new ShowCallback(engine, null, monitor ?? new CallbackMonitor(), [], [new TimedGil()]);
+        var limit = seconds is { } s ? (long)Math.Round(s * engine.SampleRate) : long.MaxValue;
+        var gc = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+        backend.Run(callback, wait =>
+        {
+            cancel.WaitHandle.WaitOne(wait);
+            engine.Messages.Drain((_, _) => { });
+            reload?.Tick();
+            return !cancel.IsCancellationRequested && callback.FramesPlayed < limit;
+        });
+        var t = callback.CallbackTimes;
+        return (t.Count, backend.Xruns, t.Percentile(0.5), t.Percentile(0.99), t.MaxMicroseconds,
+            GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gc, callback.FramesPlayed / engine.SampleRate);
+    }
+
+    /// <summary>Times every GIL acquisition of the audio thread from its first callback on.</summary>
+    private sealed class TimedGil : IAudioThreadObserver
+    {
+        public void OnAudioThread() => Gil.TimeWaitsOnThisThread();
     }
 
     private static double Pct(List<double> xs, double p)

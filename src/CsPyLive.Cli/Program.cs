@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CsPyLive.Cli;
+using CsPyLive.Config;
 using CsPyLive.Live;
 
 HostConfig config;
@@ -7,7 +8,7 @@ try
 {
     config = HostConfig.Load();
 }
-catch (InvalidDataException e)
+catch (ConfigException e)
 {
     ConsoleLog.Fail("config: " + e.Message);
     return 2;
@@ -15,5 +16,5 @@ catch (InvalidDataException e)
 
 var root = new RootCommand("CsPyLive: a live-performance host for Csound with Python.");
 root.Subcommands.Add(PlayCommand.Create(config));
-root.Subcommands.Add(RenderCommand.Create());
+root.Subcommands.Add(RenderCommand.Create(config));
 return root.Parse(args).Invoke();

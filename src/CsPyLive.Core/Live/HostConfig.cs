@@ -1,13 +1,11 @@
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using CsPyLive.Config;
 
 namespace CsPyLive.Live;
 
 /// <summary>
 /// Host defaults from <c>config/cspylive.yaml</c>: the audio backend and period, the JACK client, the Python
-/// watchdog's budget, hot reload's automatic rollback. Command-line options override them. Unknown keys are an error
-/// (a misspelt setting should not be silently ignored on stage).
+/// watchdog's budget, hot reload's automatic rollback. Command-line options override them (see
+/// <see cref="ShowOptions"/>). Unknown keys are an error (a misspelt setting should not be silently ignored on stage).
 /// </summary>
 public sealed record HostConfig
 {
@@ -36,13 +34,15 @@ public sealed record HostConfig
         public bool AutoRollback { get; init; } = true;
     }
 
-    /// <summary>What is wrong with the values, for a user; null when they are usable.</summary>
-    public string? Problem() =>
-        Audio.Backend is not ("auto" or "null" or "jack") ? $"audio.backend must be auto, null or jack, not '{Audio.Backend}'"
-        : Audio.Period is < 16 or > 8192 ? $"audio.period must be between 16 and 8192, not {Audio.Period}"
-        : string.IsNullOrWhiteSpace(Audio.JackClient) ? "audio.jack_client must not be empty"
-        : Python.BudgetMs <= 0 ? $"python.budget_ms must be positive, not {Python.BudgetMs}"
-        : null;
+    /// <summary>Throws <see cref="ConfigException"/> (without an origin) for the first value that cannot be used.</summary>
+    public void Validate()
+    {
+        if (Audio.Backend is not ("auto" or "null" or "jack"))
+            throw new ConfigException("audio.backend", $"'{Audio.Backend}' is not a backend (auto, null or jack)");
+        ShowOptions.CheckPeriod("audio.period", Audio.Period);
+        if (string.IsNullOrWhiteSpace(Audio.JackClient)) throw new ConfigException("audio.jack_client", "must not be empty");
+        if (!(Python.BudgetMs > 0)) throw new ConfigException("python.budget_ms", $"must be positive, not {Python.BudgetMs}");
+    }
 
     /// <summary>The file that applies: $CSPYLIVE_CONFIG, the checkout's config/cspylive.yaml, or the user's; null if none.</summary>
     public static string? Locate()
@@ -58,22 +58,21 @@ public sealed record HostConfig
         return File.Exists(user) ? user : null;
     }
 
-    /// <summary>Loads the config that applies (defaults if none). Throws <see cref="InvalidDataException"/> naming the line.</summary>
+    /// <summary>Loads the config that applies (defaults if none). Throws <see cref="ConfigException"/> naming the file.</summary>
     public static HostConfig Load(string? path = null)
     {
         path ??= Locate();
         if (path is null) return new HostConfig();
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: no such config file");
+        if (!File.Exists(path)) throw new ConfigException("", "no such config file", path);
+        var config = YamlConfigFile.Read<HostConfig>(path);
         try
         {
-            var yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-            var config = yaml.Deserialize<HostConfig?>(File.ReadAllText(path)) ?? new HostConfig();
-            var problem = config.Problem();
-            return problem is null ? config : throw new InvalidDataException($"{path}: {problem}");
+            config.Validate();
         }
-        catch (YamlException e)
+        catch (ConfigException e)
         {
-            throw new InvalidDataException($"{path}:{e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+            throw e.In(path);
         }
+        return config;
     }
 }

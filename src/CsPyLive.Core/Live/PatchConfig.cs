@@ -1,16 +1,11 @@
+using CsPyLive.Config;
 using CsPyLive.Midi;
 using CsPyLive.Osc;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace CsPyLive.Live;
 
-/// <summary>A patch.yaml that cannot be used; the message names the file, the line and what is wrong.</summary>
-public sealed class PatchConfigException(string message, Exception? inner = null) : IOException(message, inner);
-
 /// <summary>
-/// A patch's <c>patch.yaml</c>: one section per input, each a typed record of its own so sections grow
+/// A patch's <c>patch.yaml</c>: one section per concern, each a typed record of its own so sections grow
 /// independently. Missing file or section means defaults. Keys are snake_case; unknown keys are errors (a typo must
 /// not silently do nothing on stage). Control thread.
 /// </summary>
@@ -24,39 +19,50 @@ public sealed record PatchConfig
     /// <summary>The <c>osc:</c> section (routes, ports, feedback); null when absent.</summary>
     public OscConfig? Osc { get; init; }
 
+    /// <summary>The <c>panic:</c> section: what a panic (typed, <c>/panic</c>) leaves playing.</summary>
+    public PanicConfig Panic { get; init; } = new();
+
     /// <summary>Reads <c>patch.yaml</c> from <paramref name="patchDirectory"/>; defaults when there is none.</summary>
     public static PatchConfig Load(string patchDirectory)
     {
         var path = Path.Combine(patchDirectory, FileName);
-        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : new PatchConfig();
+        return File.Exists(path) ? Validated(YamlConfigFile.Read<PatchConfig>(path), path) : new PatchConfig();
     }
 
-    /// <summary>Parses YAML text. Throws <see cref="PatchConfigException"/> with the file, line and reason.</summary>
-    public static PatchConfig Parse(string yaml, string origin = FileName)
+    /// <summary>Parses YAML text. Throws <see cref="ConfigException"/> naming <paramref name="origin"/>, and the line or key.</summary>
+    public static PatchConfig Parse(string yaml, string origin = FileName) => Validated(YamlConfigFile.Parse<PatchConfig>(yaml, origin), origin);
+
+    /// <summary>
+    /// Instruments a panic leaves alone: <c>panic.keep</c>, and <c>osc.panic_keep</c> where the patch predates it
+    /// (when /panic was OSC's alone).
+    /// </summary>
+    public IReadOnlyList<double> PanicKeep => [.. Panic.Keep.Concat(Osc?.PanicKeep ?? []).Distinct()];
+
+    private static PatchConfig Validated(PatchConfig config, string origin)
     {
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(UnderscoredNamingConvention.Instance)
-            .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
-            .Build();
-        PatchConfig config;
-        try
-        {
-            config = deserializer.Deserialize<PatchConfig?>(yaml) ?? new PatchConfig();
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException is { } i and not YamlException ? $" ({i.Message})" : "";
-            throw new PatchConfigException($"{origin}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}{inner}", e);
-        }
         try
         {
             config.Midi.Validate();
             config.Osc?.Validate();
+            config.Panic.Validate();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (ConfigException e)
         {
-            throw new PatchConfigException($"{origin}: {e.Message}", e);
+            throw e.In(origin);
         }
         return config;
+    }
+}
+
+/// <summary>The <c>panic:</c> section of patch.yaml.</summary>
+public sealed record PanicConfig
+{
+    /// <summary>Instruments a panic leaves alone (e.g. an always-on reverb).</summary>
+    public List<double> Keep { get; init; } = [];
+
+    public void Validate()
+    {
+        foreach (var i in Keep)
+            if (!(i >= 1) || double.IsInfinity(i)) throw new ConfigException("panic.keep", $"{i} is not an instrument number (>= 1)");
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using CsPyLive.Audio.Jack;
 using CsPyLive.Audio.Null;
 using CsPyLive.Csound;
+using CsPyLive.Inputs;
 using CsPyLive.Midi;
 using CsPyLive.Osc;
 using CsPyLive.Python;
@@ -25,11 +26,12 @@ internal static class RealtimeCode
     /// <summary>Types whose code runs on the audio thread (the callback, opcodes Csound calls there, k-boundary work).</summary>
     private static readonly Type[] AudioThreadTypes =
     [
-        typeof(LiveHost), typeof(Recorder), typeof(Engine), typeof(KBoundaryHandlers), typeof(BoundedQueue<TimedAction>),
+        typeof(ShowCallback), typeof(CallbackMonitor), typeof(Recorder), typeof(Engine), typeof(BlockAdapter), typeof(ActionScheduler),
+        typeof(ChannelTable), typeof(BlockClock), typeof(HostMidiInput), typeof(KBoundaryHandlers), typeof(BoundedQueue<TimedAction>),
         typeof(DurationHistogram), typeof(SampleRing), typeof(ThreadScheduling), typeof(NullAudioBackend),
-        typeof(Csound.Interop.Csound), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
+        typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
-        typeof(TimedAction), typeof(PFields), typeof(OscActions),
+        typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -38,7 +40,8 @@ internal static class RealtimeCode
         typeof(PythonOpcodes), typeof(PyCallOpcodes), typeof(PyCodeOpcodes), typeof(OpcodeInit), typeof(OpcodeBlock),
         typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
         typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(BorrowedReference), typeof(NewReference),
-        typeof(StolenReference), typeof(OscPython),
+        typeof(StolenReference), typeof(OscPython), typeof(Python.Reload.HotReloader), typeof(Python.Reload.SwapSlots),
+        typeof(Python.Reload.ReloadHelpers),
     ];
 
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
@@ -48,13 +51,14 @@ internal static class RealtimeCode
     /// A callback's steady-state path, callees before callers: compiled first and one after the other, so that its
     /// code sits together on a few pages instead of among a few hundred methods. On this VM every cold page or line
     /// a callback touches after JACK wakes it costs 0.1–1 us; measured with timestamps in the callback, the hand-off
-    /// from the JACK callback to <see cref="LiveHost"/> took ~0.5 us less a period this way.
+    /// from the JACK callback to the show's callback took ~0.5 us less a period this way.
     /// </summary>
     private static readonly (Type Type, string Method)[] HotPath =
     [
-        (typeof(BoundedQueue<TimedAction>), "get_IsEmpty"), (typeof(Engine), "ApplyDueActions"), (typeof(Engine), "PullInput"),
-        (typeof(Engine), "PerformKCycle"), (typeof(Engine), "PushInput"), (typeof(Engine), "ProcessBlock"),
-        (typeof(Engine), "Process"), (typeof(LiveHost), "OnAudio"),
+        (typeof(BoundedQueue<TimedAction>), "get_IsEmpty"), (typeof(ActionScheduler), "get_HasWork"), (typeof(ActionScheduler), "ApplyDue"),
+        (typeof(BlockAdapter), "PullInput"), (typeof(Engine), "PerformKCycle"), (typeof(BlockAdapter), "PushInput"),
+        (typeof(BlockAdapter), "ProcessBlock"), (typeof(BlockAdapter), "Process"), (typeof(BlockClock), "Mark"), (typeof(Engine), "Process"),
+        (typeof(CallbackMonitor), "Entered"), (typeof(CallbackMonitor), "Left"), (typeof(ShowCallback), "Process"),
     ];
 
     /// <summary>The same for the JACK callback, compiled once libjack is loaded.</summary>
@@ -70,8 +74,8 @@ internal static class RealtimeCode
     private static readonly HashSet<Type> Prepared = [];
 
     /// <summary>
-    /// Compiles what is not compiled yet of the lists whose native library is loaded. Control thread: before the backend
-    /// is made (so its ports are not left waiting for activation) and again just before it starts (for libjack).
+    /// Compiles what is not compiled yet of the lists whose native library is loaded. Control thread, in the callback's
+    /// about-to-start hook, before the backend's first period (and again before a restart: nothing is left by then).
     /// </summary>
     public static void Prepare()
     {

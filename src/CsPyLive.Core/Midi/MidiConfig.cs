@@ -1,3 +1,5 @@
+using CsPyLive.Config;
+
 namespace CsPyLive.Midi;
 
 /// <summary>Where MIDI goes: our note router (score events on fractional instances) or Csound's own MIDI system.</summary>
@@ -27,20 +29,20 @@ public sealed record MidiConfig
     /// <summary>Keyed by MIDI channel number 1..16.</summary>
     public Dictionary<int, MidiChannelConfig> Channels { get; init; } = [];
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> naming the key of the first value out of range.</summary>
     public void Validate()
     {
         ValidateCc(Cc, "midi.cc");
         foreach (var (ch, c) in Channels)
         {
-            if (ch is < 1 or > 16) throw new ArgumentException($"midi.channels: {ch} is not a MIDI channel (1..16)");
+            if (ch is < 1 or > 16) throw new ConfigException("midi.channels", $"{ch} is not a MIDI channel (1..16)");
             var where = $"midi.channels.{ch}";
             if (c.Instrument is { } i && (i < 1 || i != Math.Floor(i) || i > 100000))
-                throw new ArgumentException($"{where}.instrument: {i} is not an instrument number (a whole number >= 1)");
+                throw new ConfigException($"{where}.instrument", $"{i} is not an instrument number (a whole number >= 1)");
             if (c.Pfields.Length > MidiRouter.MaxExtraPFields)
-                throw new ArgumentException($"{where}.pfields: at most {MidiRouter.MaxExtraPFields} extra p-fields (p6 on)");
+                throw new ConfigException($"{where}.pfields", $"at most {MidiRouter.MaxExtraPFields} extra p-fields (p6 on)");
             if (c.Velocity is { } v && (v.Curve <= 0 || double.IsNaN(v.Min) || double.IsNaN(v.Max)))
-                throw new ArgumentException($"{where}.velocity: curve must be > 0 and min/max numbers");
+                throw new ConfigException($"{where}.velocity", "curve must be > 0 and min/max numbers");
             ValidateCc(c.Cc, where + ".cc");
         }
     }
@@ -49,9 +51,9 @@ public sealed record MidiConfig
     {
         foreach (var (n, name) in cc)
         {
-            if (n is < 0 or > 127) throw new ArgumentException($"{where}: {n} is not a controller number (0..127)");
+            if (n is < 0 or > 127) throw new ConfigException(where, $"{n} is not a controller number (0..127)");
             if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace))
-                throw new ArgumentException($"{where}.{n}: '{name}' is not a channel name (no spaces)");
+                throw new ConfigException($"{where}.{n}", $"'{name}' is not a channel name (no spaces)");
         }
     }
 }

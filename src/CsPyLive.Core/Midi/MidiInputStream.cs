@@ -1,37 +1,57 @@
-using CsPyLive.Csound;
+using CsPyLive.Audio;
+using CsPyLive.Inputs;
 
 namespace CsPyLive.Midi;
 
 /// <summary>
-/// A live raw MIDI input (the JACK port): parses its bytes and sends each message to a destination at the engine
-/// frame <c>engine.OutputFrame + frameOffset</c>, so every event sounds exactly one period after it was stamped,
-/// wherever in the period it arrived. Runs on the audio thread, allocation-free.
+/// A live MIDI input (the JACK port <c>midi_in</c>): parses the bytes the backend hands over inside each period's
+/// callback and sends each message to a destination at the frame of its offset in that period
+/// (<see cref="ActionSink.AtOffset"/>), so every event sounds exactly one period after it was stamped, wherever in
+/// the period it arrived.
 /// </summary>
-public sealed class MidiInputStream(Engine engine, IMidiDestination destination) : IRawMidiReceiver
+/// <remarks>
+/// Threads: <see cref="Receive"/> on the audio thread, allocation-free; <see cref="ForgetHeld"/> from any thread
+/// (the parser is reset by the audio thread itself, at the next <see cref="Receive"/>); the rest on the control thread.
+/// </remarks>
+public sealed class MidiInputStream(ActionSink sink, IMidiDestination destination) : IRawMidiReceiver, IShowInput
 {
     private readonly MidiStreamParser parser = new();
     private long bytes;
+    private int resetPending;
+    private string port = "";
 
     /// <summary>Malformed bytes dropped by the parser.</summary>
     public long Dropped => parser.Dropped;
 
     public long Bytes => Interlocked.Read(ref bytes);
 
+    public void Attach(IAudioBackend backend) =>
+        port = backend.OpenMidiInput(this)
+            ?? throw new InputUnavailableException($"--midi-in jack needs a running JACK server: the {backend.Name} backend has no MIDI input");
+
     public void Receive(ReadOnlySpan<byte> data, int frameOffset)
     {
-        var frame = engine.OutputFrame + frameOffset;
+        if (Volatile.Read(ref resetPending) != 0 && Interlocked.Exchange(ref resetPending, 0) != 0) parser.Reset();
+        var frame = sink.AtOffset(frameOffset);
         foreach (var b in data)
             if (parser.Feed(b, out var message)) destination.Send(message, frame);
         Interlocked.Add(ref bytes, data.Length);
     }
 
     /// <summary>
-    /// After an outage: a key released while the server was away would otherwise leave its note sounding for the
-    /// rest of the show, so every note this input started is released (as a panic does) and the parser starts afresh.
+    /// Releases every note this input started (as a panic does) and starts the parser afresh. After an outage a key
+    /// released while the server was away would otherwise leave its note sounding for the rest of the show.
     /// </summary>
-    public void Restart()
+    public void ForgetHeld()
     {
-        parser.Reset();
-        destination.Panic();
+        Interlocked.Exchange(ref resetPending, 1);
+        destination.ReleaseAll();
     }
+
+    public void Tick() { }
+
+    public InputReport Describe() =>
+        new(InputKind.Midi, $"MIDI in from {port} to {destination.Description}", destination.Received, Dropped);
+
+    public void Dispose() { }
 }

@@ -1,4 +1,5 @@
 using CsPyLive.Csound;
+using CsPyLive.Inputs;
 
 namespace CsPyLive.Midi;
 
@@ -17,7 +18,7 @@ namespace CsPyLive.Midi;
 /// aftertouch), <c>midi.C.program</c> 0..127; plus any names patch.yaml gives a controller.</para>
 /// <para>Threads: construct on a control thread (it creates every channel). <see cref="Send"/> from one thread at a
 /// time (the audio thread for JACK input, the render thread for files); it allocates nothing and only enqueues
-/// <see cref="TimedAction"/>s. <see cref="Panic"/> from any thread.</para>
+/// <see cref="TimedAction"/>s through the show's <see cref="ActionSink"/>. <see cref="ReleaseAll"/> from any thread.</para>
 /// </remarks>
 public sealed class MidiRouter : IMidiDestination
 {
@@ -26,7 +27,7 @@ public sealed class MidiRouter : IMidiDestination
     private const int Notes = 128;
     private const int Channels = MidiChannel.Count;
 
-    private readonly Engine engine;
+    private readonly ActionSink sink;
     private readonly double[] instrument = new double[Channels];
     private readonly double[][] extraPFields = new double[Channels][];
     private readonly double[] velocity = new double[Channels * Notes];
@@ -43,9 +44,9 @@ public sealed class MidiRouter : IMidiDestination
     private int panicPending;
     private long received;
 
-    public MidiRouter(Engine engine, MidiConfig? config = null)
+    public MidiRouter(ActionSink sink, MidiConfig? config = null)
     {
-        this.engine = engine;
+        this.sink = sink;
         config ??= new MidiConfig();
         config.Validate();
         for (var c = 0; c < Channels; c++)
@@ -58,17 +59,19 @@ public sealed class MidiRouter : IMidiDestination
             for (var v = 0; v < Notes; v++) velocity[c * Notes + v] = curve.Apply(v);
             for (var n = 0; n < Notes; n++)
             {
-                ccSlot[c * Notes + n] = engine.ChannelSlot($"midi.{number}.cc{n}");
+                ccSlot[c * Notes + n] = sink.ChannelSlot($"midi.{number}.cc{n}");
                 var alias = cc?.Cc.GetValueOrDefault(n) ?? config.Cc.GetValueOrDefault(n);
-                ccAliasSlot[c * Notes + n] = alias is null ? -1 : engine.ChannelSlot(alias);
+                ccAliasSlot[c * Notes + n] = alias is null ? -1 : sink.ChannelSlot(alias);
             }
-            bendSlot[c] = engine.ChannelSlot($"midi.{number}.bend");
-            pressureSlot[c] = engine.ChannelSlot($"midi.{number}.pressure");
-            programSlot[c] = engine.ChannelSlot($"midi.{number}.program");
+            bendSlot[c] = sink.ChannelSlot($"midi.{number}.bend");
+            pressureSlot[c] = sink.ChannelSlot($"midi.{number}.pressure");
+            programSlot[c] = sink.ChannelSlot($"midi.{number}.program");
         }
     }
 
     public long Received => Interlocked.Read(ref received);
+
+    public string Description => "the note router";
 
     /// <summary>The p1 a note on a channel plays as: instrument + note/1000 (note 0: +0.128).</summary>
     public double InstanceOf(MidiChannel channel, int note) => instrument[channel.Index] + (note == 0 ? 128 : note) / 1000.0;
@@ -106,7 +109,7 @@ public sealed class MidiRouter : IMidiDestination
     {
         var i = c * Notes + note;
         var p1 = instrument[c] + (note == 0 ? 128 : note) / 1000.0;
-        if (sounding[i]) engine.Enqueue(TimedAction.Kill(frame, p1)); // re-struck (or held by the pedal): release the old one
+        if (sounding[i]) sink.Enqueue(TimedAction.Kill(frame, p1)); // re-struck (or held by the pedal): release the old one
         Span<double> p = stackalloc double[5 + MaxExtraPFields];
         p[0] = p1;
         p[1] = 0;
@@ -115,7 +118,7 @@ public sealed class MidiRouter : IMidiDestination
         p[4] = velocity[c * Notes + vel];
         var extra = extraPFields[c];
         extra.CopyTo(p[5..]);
-        engine.Enqueue(TimedAction.ScoreEvent(frame, 'i', p[..(5 + extra.Length)]));
+        sink.Enqueue(TimedAction.ScoreEvent(frame, 'i', p[..(5 + extra.Length)]));
         sounding[i] = true;
         sustained[i] = false;
         instrumentUsed[c] = true;
@@ -136,7 +139,7 @@ public sealed class MidiRouter : IMidiDestination
     private void Release(int c, int note, long frame)
     {
         var i = c * Notes + note;
-        engine.Enqueue(TimedAction.Kill(frame, instrument[c] + (note == 0 ? 128 : note) / 1000.0));
+        sink.Enqueue(TimedAction.Kill(frame, instrument[c] + (note == 0 ? 128 : note) / 1000.0));
         sounding[i] = false;
         sustained[i] = false;
     }
@@ -165,20 +168,20 @@ public sealed class MidiRouter : IMidiDestination
         }
     }
 
-    private void Write(int slot, double value, long frame) => engine.Enqueue(TimedAction.ChannelWrite(frame, slot, value));
+    private void Write(int slot, double value, long frame) => sink.Enqueue(TimedAction.ChannelWrite(frame, slot, value));
 
     /// <summary>
     /// Releases every instance of every instrument MIDI has played (with release envelopes), at the next k-cycle,
     /// and forgets held notes and pedals before the next message. For a stuck-note emergency: any thread.
     /// </summary>
-    public void Panic()
+    public void ReleaseAll()
     {
         for (var c = 0; c < Channels; c++)
         {
             if (!Volatile.Read(ref instrumentUsed[c])) continue;
             var duplicate = false;
             for (var d = 0; d < c; d++) duplicate |= Volatile.Read(ref instrumentUsed[d]) && instrument[d] == instrument[c];
-            if (!duplicate) engine.Enqueue(TimedAction.Kill(0, instrument[c]));
+            if (!duplicate) sink.Enqueue(TimedAction.Kill(ActionSink.Now, instrument[c]));
         }
         Interlocked.Exchange(ref panicPending, 1);
     }

@@ -1,5 +1,4 @@
 using CsPyLive.Csound;
-using static CsPyLive.Csound.Interop.Csound;
 
 namespace CsPyLive.Osc;
 
@@ -16,24 +15,22 @@ namespace CsPyLive.Osc;
 /// </remarks>
 internal sealed unsafe class OscActions : IKBoundaryHandler
 {
-    private const byte OpChannel = 1, OpPyNumber = 2, OpPyString = 3, OpPyExec = 4, OpTrigger = 5, OpTriggerReset = 6, OpPanic = 7;
+    private const byte OpChannel = 1, OpPyNumber = 2, OpPyString = 3, OpPyExec = 4, OpTrigger = 5, OpTriggerReset = 6;
     private const int ChannelCapacity = 1024;
 
     private readonly Engine engine;
     private readonly byte handler;
     private readonly OscPython? python;
-    private readonly double[] panicInstruments;
     private readonly LatestValues channels = new(ChannelCapacity);
     private readonly LatestValues globals = new(OscPython.MaxNames);
     private readonly long[] triggerGeneration = new long[ChannelCapacity];
     private readonly long[] triggerHighAt = new long[ChannelCapacity]; // 1 + the frame of the k-cycle it went up in
     private long applied;
 
-    public OscActions(Engine engine, OscPython? python, double[] panicInstruments)
+    public OscActions(Engine engine, OscPython? python)
     {
         this.engine = engine;
         this.python = python;
-        this.panicInstruments = panicInstruments;
         handler = engine.CustomActions.Add(this);
     }
 
@@ -67,8 +64,6 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
 
     public bool Trigger(int valueSlot, int triggerSlot, double value, long frame) =>
         Enqueue(frame, OpTrigger, triggerSlot, value, (short)valueSlot);
-
-    public bool Panic(long frame) => Enqueue(frame, OpPanic, 0, 0, 0);
 
     public bool Event(long frame, char type, ReadOnlySpan<double> pfields) =>
         engine.Enqueue(TimedAction.ScoreEvent(frame, type, pfields));
@@ -120,10 +115,6 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
                 break;
             case OpTriggerReset:
                 if (triggerGeneration[a.ChannelSlot] == (long)a.Value) engine.WriteChannel(a.ChannelSlot, 0);
-                break;
-            case OpPanic:
-                foreach (var instrument in panicInstruments)
-                    csoundKillInstance(engine.Handle, instrument, null, 0, 1);
                 break;
         }
     }

@@ -1,3 +1,6 @@
+using System.Net;
+using CsPyLive.Config;
+
 namespace CsPyLive.Osc;
 
 /// <summary>The <c>osc:</c> section of patch.yaml. Command-line options override the ports and the bind address.</summary>
@@ -24,16 +27,41 @@ public sealed class OscConfig
     /// <summary>The built-in addresses (<c>/py/NAME</c>, <c>/chn/NAME</c>, <c>/event</c>, <c>/event/i</c>, <c>/panic</c>).</summary>
     public bool BuiltinRoutes { get; set; } = true;
 
-    /// <summary>Instruments <c>/panic</c> leaves alone (e.g. an always-on reverb).</summary>
+    /// <summary>Instruments a panic leaves alone: the old place of <c>panic.keep</c>, still accepted.</summary>
     public List<double> PanicKeep { get; set; } = [];
 
     public List<OscRouteConfig> Routes { get; set; } = [];
 
-    /// <summary>Throws <see cref="FormatException"/> naming the first route that is not usable.</summary>
+    /// <summary>Throws <see cref="ConfigException"/> naming the key of the first setting or route that is not usable.</summary>
     public void Validate()
     {
-        foreach (var r in Routes) r.Validate();
+        CheckPort("osc.port", Port, min: 0);
+        CheckPort("osc.tcp_port", TcpPort, min: 0);
+        CheckPort("osc.feedback_port", FeedbackPort, min: 1);
+        if (Bind is not null) ParseAddress("osc.bind", Bind);
+        foreach (var a in Allow) ParseAddress("osc.allow", a);
+        for (var i = 0; i < Routes.Count; i++)
+        {
+            try
+            {
+                Routes[i].Validate();
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException($"osc.routes[{i}]", e.Message, inner: e);
+            }
+        }
     }
+
+    /// <summary>A port number 0 (any free port) or <paramref name="min"/>..65535; throws <see cref="ConfigException"/> naming <paramref name="key"/>.</summary>
+    public static void CheckPort(string key, int? port, int min)
+    {
+        if (port is { } p && (p < min || p > 65535)) throw new ConfigException(key, $"{p} is not a port number ({min}..65535)");
+    }
+
+    /// <summary>An IPv4 or IPv6 address; throws <see cref="ConfigException"/> naming <paramref name="key"/>.</summary>
+    public static IPAddress ParseAddress(string key, string text) =>
+        IPAddress.TryParse(text.Trim(), out var address) ? address : throw new ConfigException(key, $"'{text}' is not an IP address (e.g. 127.0.0.1)");
 }
 
 /// <summary>One route: an address (or address pattern) and exactly one target.</summary>

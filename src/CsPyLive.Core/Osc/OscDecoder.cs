@@ -28,18 +28,35 @@ public static class OscDecoder
     /// <summary>Validates <paramref name="packet"/>, then hands each message to <paramref name="handler"/> (if any).</summary>
     public static OscError Decode(ReadOnlySpan<byte> packet, IOscMessageHandler? handler)
     {
-        var error = Walk(packet, OscTimeTag.Immediately, null, 0);
-        if (error == OscError.None && handler is not null) Walk(packet, OscTimeTag.Immediately, handler, 0);
+        var wrapped = new ToInterface(handler);
+        return Decode(packet, ref wrapped, deliver: handler is not null);
+    }
+
+    /// <summary>
+    /// Validates <paramref name="packet"/>, then hands each message to <paramref name="handler"/>: a struct, so it can
+    /// carry per-packet context (who sent it) without a field or an allocation.
+    /// </summary>
+    public static OscError Decode<THandler>(ReadOnlySpan<byte> packet, ref THandler handler, bool deliver = true)
+        where THandler : struct, IOscMessageHandler
+    {
+        var error = Walk(packet, OscTimeTag.Immediately, ref handler, deliver: false, 0);
+        if (error == OscError.None && deliver) Walk(packet, OscTimeTag.Immediately, ref handler, deliver: true, 0);
         return error;
     }
 
-    private static OscError Walk(ReadOnlySpan<byte> packet, ulong timeTag, IOscMessageHandler? handler, int depth)
+    private readonly struct ToInterface(IOscMessageHandler? handler) : IOscMessageHandler
+    {
+        public void OnMessage(in OscMessage message, ulong timeTag) => handler?.OnMessage(in message, timeTag);
+    }
+
+    private static OscError Walk<THandler>(ReadOnlySpan<byte> packet, ulong timeTag, ref THandler handler, bool deliver, int depth)
+        where THandler : struct, IOscMessageHandler
     {
         if (packet.Length == 0 || packet.Length % 4 != 0) return OscError.BadSize;
         if (packet[0] != (byte)'#')
         {
             var error = ParseMessage(packet, out var message);
-            if (error == OscError.None) handler?.OnMessage(in message, timeTag);
+            if (error == OscError.None && deliver) handler.OnMessage(in message, timeTag);
             return error;
         }
         if (packet.Length < 16 || !packet[..8].SequenceEqual(BundleTag)) return OscError.BadBundle;
@@ -51,7 +68,7 @@ public static class OscDecoder
             if (rest.Length < 4) return OscError.BadBundle;
             var size = BinaryPrimitives.ReadInt32BigEndian(rest);
             if (size <= 0 || size % 4 != 0 || size > rest.Length - 4) return OscError.BadBundle;
-            var error = Walk(rest.Slice(4, size), bundleTag, handler, depth + 1);
+            var error = Walk(rest.Slice(4, size), bundleTag, ref handler, deliver, depth + 1);
             if (error != OscError.None) return error;
             rest = rest[(4 + size)..];
         }

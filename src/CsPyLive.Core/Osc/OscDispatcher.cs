@@ -1,5 +1,6 @@
 using System.Text;
 using CsPyLive.Csound;
+using CsPyLive.Inputs;
 
 namespace CsPyLive.Osc;
 
@@ -17,16 +18,17 @@ public interface IOscFeedback
 /// Receiving threads call <see cref="OnPacket"/> (serialised by a lock: UDP and TCP may both deliver). Known addresses
 /// allocate nothing; a name seen for the first time allocates once. Nothing here throws into the caller: malformed
 /// packets, unknown addresses and rejected messages are counted (<see cref="Stats"/>) for a rate-limited report.
-/// A time tag in the future schedules the message at its sample frame (frame ≈ FramesPerformed + (t − now) · sr);
-/// "immediately" or a past time applies at the next k-cycle.
+/// A time tag in the future schedules the message at its frame (<see cref="ActionSink.AtTimeTag"/>); "immediately" or
+/// a past time applies at the next k-cycle. <c>/panic</c> is the show's panic (<see cref="IShowPanic"/>).
 /// </remarks>
-public sealed class OscDispatcher : IOscMessageHandler
+public sealed class OscDispatcher
 {
     private const int MaxChannelNames = 256;
 
     private readonly object gate = new();
-    private readonly Engine engine;
+    private readonly ActionSink sink;
     private readonly OscActions actions;
+    private readonly IShowPanic panic;
     private readonly OscPython? python;
     private readonly OscRoute[] routes;
     private readonly bool builtins;
@@ -34,33 +36,17 @@ public sealed class OscDispatcher : IOscMessageHandler
     private readonly OscNames channelNames = new(MaxChannelNames);
     private readonly int[] channelSlots = new int[MaxChannelNames];
     private readonly byte[] lastUnrouted = new byte[64];
-    private IOscFeedback? replyTo;
     private OscCounters counters;
 
-    internal OscDispatcher(Engine engine, OscActions actions, OscPython? python, OscConfig config)
+    internal OscDispatcher(ActionSink sink, OscActions actions, OscPython? python, OscConfig config, IShowPanic panic)
     {
-        this.engine = engine;
+        this.sink = sink;
         this.actions = actions;
         this.python = python;
+        this.panic = panic;
         builtins = config.BuiltinRoutes;
         allowCode = config.AllowPythonCode;
-        routes = config.Routes.Select(r => OscRoute.Create(r, python, engine.ChannelSlot)).ToArray();
-    }
-
-    /// <summary>
-    /// Raised on the receiving thread after <c>/panic</c> was queued, so other inputs can forget what they hold
-    /// (the MIDI router's sounding notes and pedal). Must be quick and thread-safe.
-    /// </summary>
-    public event Action? Panicked;
-
-    /// <summary>
-    /// Silences everything, as <c>/panic</c> does: every instrument of the orchestra (but those <c>panic_keep</c> names)
-    /// is turned off with its release at the next k-cycle. Any thread.
-    /// </summary>
-    public void Panic()
-    {
-        lock (gate) Count(actions.Panic(0) ? Outcome.Done : Outcome.Dropped);
-        Panicked?.Invoke();
+        routes = config.Routes.Select(r => OscRoute.Create(r, python, sink.ChannelSlot)).ToArray();
     }
 
     /// <summary>A snapshot of the counters (any thread; approximate while packets arrive).</summary>
@@ -84,11 +70,11 @@ public sealed class OscDispatcher : IOscMessageHandler
         lock (gate)
         {
             counters.Packets++;
-            replyTo = reply;
             OscError error;
             try
             {
-                error = OscDecoder.Decode(packet, this);
+                var delivery = new Delivery(this, reply);
+                error = OscDecoder.Decode(packet, ref delivery);
             }
             catch (Exception)
             {
@@ -96,7 +82,6 @@ public sealed class OscDispatcher : IOscMessageHandler
                 counters.InternalErrors++;
                 error = OscError.None;
             }
-            replyTo = null;
             if (error != OscError.None)
             {
                 counters.Malformed++;
@@ -106,7 +91,13 @@ public sealed class OscDispatcher : IOscMessageHandler
         }
     }
 
-    void IOscMessageHandler.OnMessage(in OscMessage message, ulong timeTag)
+    /// <summary>One packet's messages, with the controller that sent it (where feedback goes).</summary>
+    private readonly struct Delivery(OscDispatcher dispatcher, IOscFeedback? reply) : IOscMessageHandler
+    {
+        public void OnMessage(in OscMessage message, ulong timeTag) => dispatcher.OnMessage(message, timeTag, reply);
+    }
+
+    private void OnMessage(in OscMessage message, ulong timeTag, IOscFeedback? reply)
     {
         counters.Messages++;
         var frame = FrameFor(timeTag);
@@ -115,7 +106,7 @@ public sealed class OscDispatcher : IOscMessageHandler
         {
             if (!route.Matches(message.Address)) continue;
             matched = true;
-            Count(ApplyRoute(route, message, frame));
+            Count(ApplyRoute(route, message, frame, reply));
         }
         if (!matched && builtins) matched = ApplyBuiltin(message, frame);
         if (matched) return;
@@ -124,13 +115,8 @@ public sealed class OscDispatcher : IOscMessageHandler
         message.Address[..Math.Min(message.Address.Length, lastUnrouted.Length)].CopyTo(lastUnrouted);
     }
 
-    private long FrameFor(ulong timeTag)
-    {
-        if (timeTag <= OscTimeTag.Immediately) return 0;
-        var ahead = OscTimeTag.SecondsBetween(OscTimeTag.Now, timeTag);
-        if (ahead <= 0) return 0;
-        return engine.FramesPerformed + Math.Max(1, (long)Math.Round(ahead * engine.SampleRate));
-    }
+    private long FrameFor(ulong timeTag) =>
+        timeTag <= OscTimeTag.Immediately ? ActionSink.Now : sink.AtTimeTag(OscTimeTag.SecondsBetween(OscTimeTag.Now, timeTag));
 
     private enum Outcome : byte { Done, Rejected, Dropped }
 
@@ -140,7 +126,7 @@ public sealed class OscDispatcher : IOscMessageHandler
         else if (outcome == Outcome.Dropped) counters.Dropped++;
     }
 
-    private Outcome ApplyRoute(OscRoute route, in OscMessage message, long frame)
+    private Outcome ApplyRoute(OscRoute route, in OscMessage message, long frame, IOscFeedback? reply)
     {
         Span<double> numbers = stackalloc double[Csound.PFields.Capacity];
         var count = ReadNumbers(message, numbers, out var firstType, out var text);
@@ -151,7 +137,7 @@ public sealed class OscDispatcher : IOscMessageHandler
         var raw = numbers[0];
         if (route.SkipZero && raw == 0) return Outcome.Done;
         var value = route.Scale is { } s ? s.Apply(raw) : raw;
-        if (route.Feedback && replyTo is not null) replyTo.Send(message.Address, (float)(route.Scale is { } c ? c.Clamp(raw) : raw));
+        if (route.Feedback && reply is not null) reply.Send(message.Address, (float)(route.Scale is { } c ? c.Clamp(raw) : raw));
         var ok = route.Kind switch
         {
             OscRouteKind.Python => actions.SetPython(route.Target, value, route.Scale is null ? KindOf(firstType) : OscValueKind.Float, frame),
@@ -173,11 +159,7 @@ public sealed class OscDispatcher : IOscMessageHandler
     private bool ApplyBuiltin(in OscMessage message, long frame)
     {
         var address = message.Address;
-        if (address.SequenceEqual("/panic"u8))
-        {
-            Count(actions.Panic(frame) ? Outcome.Done : Outcome.Dropped);
-            Panicked?.Invoke();
-        }
+        if (address.SequenceEqual("/panic"u8)) Count(panic.Panic(frame) ? Outcome.Done : Outcome.Dropped);
         else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame));
         else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame));
         else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame));
@@ -245,7 +227,7 @@ public sealed class OscDispatcher : IOscMessageHandler
             int slot;
             try
             {
-                slot = engine.ChannelSlot(Encoding.UTF8.GetString(name)); // first sight of this name only
+                slot = sink.ChannelSlot(Encoding.UTF8.GetString(name)); // first sight of this name only
             }
             catch (Exception e) when (e is CsoundException or InvalidOperationException)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using CsPyLive.Csound;
 using CsPyLive.Python.CPython;
+using CsPyLive.Realtime;
 
 namespace CsPyLive.Python;
 
@@ -15,11 +16,12 @@ namespace CsPyLive.Python;
 /// budget it takes the GIL — which the looping audio thread hands over within Python's switch interval (0.5 ms
 /// here) — and asks CPython to raise in the audio thread (<c>PyThreadState_SetAsyncExc</c>). Code stuck inside one
 /// long C call (not bytecode) cannot be interrupted this way; it is reported once the call returns. One watchdog
-/// per live host; <see cref="NoteAudioThread"/> must run once on the audio thread.
+/// per show; it learns which thread to interrupt at the first callback of each run (<see cref="OnAudioThread"/>:
+/// after a device restart the audio thread is a new one).
 /// </remarks>
-public sealed class PythonWatchdog : IDisposable
+public sealed class PythonWatchdog : IAudioThreadObserver, IDisposable
 {
-    private readonly Func<long> callbackStartedAt;
+    private readonly ICallbackGap gap;
     private readonly long budgetTicks;
     private readonly MessageLog log;
     private readonly Thread thread;
@@ -28,12 +30,12 @@ public sealed class PythonWatchdog : IDisposable
     private ulong audioThreadIdent;
     private long interrupts;
 
-    /// <param name="callbackStartedAt">Stopwatch timestamp at which the running callback started; 0 between callbacks.</param>
+    /// <param name="gap">When the running callback started (0 between callbacks).</param>
     /// <param name="budget">How long one callback may run before Python in it is interrupted.</param>
     /// <param name="log">Where the interruption is reported.</param>
-    public PythonWatchdog(Func<long> callbackStartedAt, TimeSpan budget, MessageLog log)
+    public PythonWatchdog(ICallbackGap gap, TimeSpan budget, MessageLog log)
     {
-        this.callbackStartedAt = callbackStartedAt;
+        this.gap = gap;
         budgetTicks = (long)(budget.TotalSeconds * Stopwatch.Frequency);
         this.log = log;
         PythonRuntime.EnsureInitialized();
@@ -54,11 +56,8 @@ public sealed class PythonWatchdog : IDisposable
     /// <summary>How many times Python was interrupted.</summary>
     public long Interrupts => Interlocked.Read(ref interrupts);
 
-    /// <summary>Audio thread, once (e.g. in its first callback): remembers which thread to interrupt. No GIL needed.</summary>
-    public void NoteAudioThread()
-    {
-        if (Volatile.Read(ref audioThreadIdent) == 0) Volatile.Write(ref audioThreadIdent, (ulong)PyApi.PyThread_get_thread_ident().Value);
-    }
+    /// <summary>Audio thread, at the first callback of a run: remembers which thread to interrupt. No GIL needed.</summary>
+    public void OnAudioThread() => Volatile.Write(ref audioThreadIdent, (ulong)PyApi.PyThread_get_thread_ident().Value);
 
     private void Watch()
     {
@@ -66,13 +65,13 @@ public sealed class PythonWatchdog : IDisposable
         while (running)
         {
             Thread.Sleep(2);
-            var started = callbackStartedAt();
+            var started = gap.CallbackStartedAt;
             var ident = Volatile.Read(ref audioThreadIdent);
             if (started == 0 || ident == 0 || started == interruptedCallback) continue;
             if (Stopwatch.GetTimestamp() - started < budgetTicks) continue;
             using (Gil.Acquire())
             {
-                if (callbackStartedAt() != started) continue; // it finished while we waited for the GIL
+                if (gap.CallbackStartedAt != started) continue; // it finished while we waited for the GIL
                 PyApi.PyThreadState_SetAsyncExc(new CULong(checked((nuint)ident)), new BorrowedReference(runawayError));
             }
             interruptedCallback = started;

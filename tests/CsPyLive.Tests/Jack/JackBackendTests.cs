@@ -35,7 +35,7 @@ public sealed class JackBackendTests
         using var backend = Open(server, 48000, 2);
         long count = 0, before = 0, allocated = -1;
         using var done = new ManualResetEventSlim();
-        backend.Start((in AudioBuffers b) =>
+        backend.Start(new TestCallback((in AudioBuffers b) =>
         {
             var n = ++count;
             if (n == from) before = GC.GetAllocatedBytesForCurrentThread();
@@ -45,7 +45,7 @@ public sealed class JackBackendTests
                 allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 done.Set();
             }
-        });
+        }));
         Assert.True(done.Wait(TimeSpan.FromSeconds(120)), $"only {count} callbacks ran");
         backend.Stop();
         Assert.Equal(0, allocated);
@@ -58,11 +58,11 @@ public sealed class JackBackendTests
         using var server = new JackServer(period: 256);
         using var backend = Open(server, 48000, 2);
         long count = 0;
-        backend.Start((in AudioBuffers b) =>
+        backend.Start(new TestCallback((in AudioBuffers b) =>
         {
             b.Output.Clear();
             if (++count % 50 == 0) Thread.Sleep(30); // about six periods late, every 50th period
-        });
+        }));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (backend.Xruns < 3 && DateTime.UtcNow < deadline) Thread.Sleep(100);
         backend.Stop();
@@ -75,11 +75,11 @@ public sealed class JackBackendTests
         using var server = new JackServer(period: 256);
         using var backend = Open(server, 48000, 1);
         var frames = new int[2];
-        backend.Start((in AudioBuffers b) =>
+        backend.Start(new TestCallback((in AudioBuffers b) =>
         {
             b.Output.Clear();
             Volatile.Write(ref frames[b.Frames == 512 ? 1 : 0], b.Frames);
-        });
+        }));
         Assert.Equal(256, backend.PeriodFrames);
         var change = server.Tool("jack_bufsize", "512");
         Assert.True(change.ExitCode == 0, change.Output);

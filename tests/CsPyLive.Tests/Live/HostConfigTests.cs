@@ -1,3 +1,4 @@
+using CsPyLive.Config;
 using System.Text.Json;
 using CsPyLive.Live;
 using CsPyLive.Tests.Support;
@@ -18,11 +19,11 @@ public sealed class HostConfigTests
     [InlineData("audio:\n  perid: 128\n", "perid")]                  // a misspelt key
     [InlineData("audio:\n  backend: alsa\n", "audio.backend")]
     [InlineData("python:\n  budget_ms: 0\n", "python.budget_ms")]
-    [InlineData("audio: [1, 2\n", ":1")]                             // not YAML: the line is named
+    [InlineData("audio: [1, 2\n", "line 1")]                          // not YAML: the line is named
     public void A_bad_config_is_refused_with_what_is_wrong(string yaml, string expected)
     {
         using var dir = new TempDir();
-        var e = Assert.Throws<InvalidDataException>(() => HostConfig.Load(dir.Write("c.yaml", yaml)));
+        var e = Assert.Throws<ConfigException>(() => HostConfig.Load(dir.Write("c.yaml", yaml)));
         Assert.Contains(expected, e.Message);
     }
 

@@ -22,7 +22,7 @@ public sealed class CsoundMidiInputTests
             endin
             """, "f0 100", "sr = 48000\nksmps = 16\nnchnls = 2\n0dbfs = 1"));
         engine.SetOption("-n");
-        using var input = CsoundMidiInput.Attach(engine);
+        var input = CsoundMidiInput.Attach(engine);
         engine.Start();
         Assert.True(input.Opened, string.Join('\n', TestEngines.DrainLines(engine)));
         var output = Play(engine, input, [(1000, MidiMessage.NoteOn(Ch(1), 69, 127)), (3000, MidiMessage.NoteOff(Ch(1), 69))], 8000);
@@ -33,7 +33,7 @@ public sealed class CsoundMidiInputTests
 
         // Panic: all notes off reaches Csound's MIDI notes too.
         output = Play(engine, input, [(0, MidiMessage.NoteOn(Ch(2), 81, 64))], 6000,
-            beforePeriod: f => { if (f == 1024) input.Panic(); });
+            beforePeriod: f => { if (f == 1024) input.ReleaseAll(); });
         Assert.Equal(0.088, Left(output, 500), 6);
         Assert.Equal(0, Left(output, 5000), 6);
     }

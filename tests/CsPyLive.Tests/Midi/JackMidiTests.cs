@@ -1,3 +1,4 @@
+using CsPyLive.Inputs;
 using CsPyLive.Audio;
 using CsPyLive.Audio.Jack;
 using CsPyLive.Midi;
@@ -116,15 +117,17 @@ public sealed class JackMidiAllocationTests
         const int from = 500, to = 5000;
         using var server = new JackServer(period: 64);
         using var engine = TestEngines.Start(File.ReadAllText(TestData.Path("midi", "dc-keys.csd")));
-        var router = new MidiRouter(engine);
-        var input = new MidiInputStream(engine, router);
+        var sink = new ActionSink(engine);
+        var router = new MidiRouter(sink);
+        var input = new MidiInputStream(sink, router);
         foreach (var (k, v) in server.ClientEnvironment) NativeEnvironment.Set(k, v);
-        using var backend = new JackAudioBackend(48000, 2, 0, new JackOptions { ClientName = "cspylive-test", AutoConnect = false, MidiInput = input });
+        using var backend = new JackAudioBackend(48000, 2, 0, new JackOptions { ClientName = "cspylive-test", AutoConnect = false });
+        Assert.Equal("cspylive-test:midi_in", backend.OpenMidiInput(input));
         // 20 notes a second with a bend in between, from an independent client.
         using var seq = new BackgroundProcess("jack_midiseq", ["seq", "2400", "0", "60", "1200", "600", "64", "600"], server.ClientEnvironment);
         long count = 0, before = 0, allocated = -1, receivedBefore = 0, receivedAfter = 0;
         using var done = new ManualResetEventSlim();
-        backend.Start((in AudioBuffers b) =>
+        backend.Start(new TestCallback((in AudioBuffers b) =>
         {
             var n = ++count;
             if (n == from)
@@ -139,7 +142,7 @@ public sealed class JackMidiAllocationTests
                 receivedAfter = router.Received;
                 done.Set();
             }
-        });
+        }));
         Assert.True(server.WaitForPort("seq:out", TimeSpan.FromSeconds(10)));
         var connect = server.Tool("jack_connect", "seq:out", "cspylive-test:midi_in");
         Assert.True(connect.ExitCode == 0, connect.Output);

@@ -1,3 +1,4 @@
+using CsPyLive.Inputs;
 using CsPyLive.Csound;
 using CsPyLive.Midi;
 
@@ -10,7 +11,8 @@ public sealed class MidiInputStreamTests
         public List<MidiMessage> Messages { get; } = [];
         public int Panics { get; private set; }
         public void Send(in MidiMessage message, long frame) => Messages.Add(message);
-        public void Panic() => Panics++;
+        public void ReleaseAll() => Panics++;
+        public string Description => "a recorder";
         public long Received => Messages.Count;
     }
 
@@ -19,11 +21,11 @@ public sealed class MidiInputStreamTests
     {
         using var engine = new Engine();
         var destination = new Recorder();
-        var input = new MidiInputStream(engine, destination);
+        var input = new MidiInputStream(new ActionSink(engine), destination);
         input.Receive([0x90, 60, 100, 62], 0); // a note, then half of another under running status
         Assert.Single(destination.Messages);
 
-        input.Restart();
+        input.ForgetHeld();
         Assert.Equal(1, destination.Panics);
         // Without the restart, 90 would complete the note 62, and 64 90 would be a note under the old running status.
         input.Receive([90, 64, 90], 0);

@@ -1,3 +1,4 @@
+using CsPyLive.Inputs;
 using CsPyLive.Midi;
 using CsPyLive.Tests.Support;
 using static CsPyLive.Tests.Midi.MidiPlayback;
@@ -30,7 +31,7 @@ public sealed class MidiRouterTests
     public void A_note_sounds_from_the_k_cycle_holding_its_frame_and_releases_exactly_its_instance()
     {
         using var engine = Start();
-        var router = new MidiRouter(engine);
+        var router = new MidiRouter(new ActionSink(engine));
         var output = Play(engine, router,
         [
             (1000, MidiMessage.NoteOn(Ch(1), 60, 100)),
@@ -50,7 +51,7 @@ public sealed class MidiRouterTests
     public void The_sustain_pedal_holds_releases_until_it_comes_up_and_a_restruck_key_replaces_its_note()
     {
         using var engine = Start();
-        var router = new MidiRouter(engine);
+        var router = new MidiRouter(new ActionSink(engine));
         var output = Play(engine, router,
         [
             (100, MidiMessage.NoteOn(Ch(1), 60, 100)),
@@ -71,7 +72,7 @@ public sealed class MidiRouterTests
     public void Controllers_bend_and_pressure_reach_their_channels_at_their_frame()
     {
         using var bend = Start("midi.1.bend");
-        var output = Play(bend, new MidiRouter(bend),
+        var output = Play(bend, new MidiRouter(new ActionSink(bend)),
             [(1000, MidiMessage.PitchBend(Ch(1), 16383)), (2000, MidiMessage.PitchBend(Ch(1), 0)), (3000, MidiMessage.PitchBend(Ch(1), 8192))], 4000);
         Assert.Equal(0, Right(output, 991));
         Assert.Equal(1, Right(output, 992));
@@ -79,13 +80,13 @@ public sealed class MidiRouterTests
         Assert.Equal(0, Right(output, 3500));
 
         using var cc = Start("midi.3.cc1");
-        output = Play(cc, new MidiRouter(cc), [(500, MidiMessage.ControlChange(Ch(3), 1, 127)), (900, MidiMessage.ControlChange(Ch(3), 1, 64))], 1200);
+        output = Play(cc, new MidiRouter(new ActionSink(cc)), [(500, MidiMessage.ControlChange(Ch(3), 1, 127)), (900, MidiMessage.ControlChange(Ch(3), 1, 64))], 1200);
         Assert.Equal(1, Right(output, 500));
         Assert.Equal(64 / 127.0, Right(output, 1000), 6);
 
         using var named = Start("cutoff");
         var config = new MidiConfig { Cc = new() { [74] = "cutoff" } };
-        output = Play(named, new MidiRouter(named, config), [(500, MidiMessage.ControlChange(Ch(9), 74, 127))], 1000);
+        output = Play(named, new MidiRouter(new ActionSink(named), config), [(500, MidiMessage.ControlChange(Ch(9), 74, 127))], 1000);
         Assert.Equal(1, Right(output, 600));
     }
 
@@ -97,7 +98,7 @@ public sealed class MidiRouterTests
         {
             Channels = new() { [2] = new MidiChannelConfig { Instrument = 7, Pfields = [0.5], Velocity = new VelocityCurve { Curve = 2, Min = 0, Max = 1 } } },
         };
-        var router = new MidiRouter(engine, config);
+        var router = new MidiRouter(new ActionSink(engine), config);
         var output = Play(engine, router, [(100, MidiMessage.NoteOn(Ch(2), 60, 64)), (3000, MidiMessage.NoteOff(Ch(2), 60))], 6000);
         Assert.Equal(0.5 * Math.Pow(64 / 127.0, 2), Left(output, 1000), 6);
         Assert.Equal(0, Left(output, 5900), 6);
@@ -108,7 +109,7 @@ public sealed class MidiRouterTests
     public void All_notes_off_and_panic_release_everything()
     {
         using var engine = Start();
-        var router = new MidiRouter(engine);
+        var router = new MidiRouter(new ActionSink(engine));
         var output = Play(engine, router,
         [
             (100, MidiMessage.NoteOn(Ch(1), 60, 100)),
@@ -124,7 +125,7 @@ public sealed class MidiRouterTests
             (100, MidiMessage.ControlChange(Ch(1), 64, 127)),
             (200, MidiMessage.NoteOn(Ch(1), 50, 100)),
             (300, MidiMessage.NoteOff(Ch(1), 50)),
-        ], 8000, beforePeriod: frame => { if (frame == 2048) Task.Run(router.Panic).Wait(); });
+        ], 8000, beforePeriod: frame => { if (frame == 2048) Task.Run(router.ReleaseAll).Wait(); });
         Assert.Equal(0.050, Left(output, 1500), 6);
         Assert.Equal(0, Left(output, 7000), 6);
         // and the router forgot the pedal: the next note-off releases at once
@@ -137,9 +138,11 @@ public sealed class MidiRouterTests
     public void An_osc_panic_releases_held_notes_and_makes_the_router_forget_its_pedal()
     {
         using var engine = Start();
-        var router = new MidiRouter(engine);
-        using var osc = CsPyLive.Osc.OscService.CreateWithoutServers(engine, new CsPyLive.Osc.OscConfig(), (_, _) => { }, [1]);
-        osc.Dispatcher.Panicked += router.Panic; // as play wires them
+        var sink = new ActionSink(engine);
+        var router = new MidiRouter(sink);
+        // The show's panic, with the MIDI input it makes forget: the production classes a show builds.
+        var panic = new CsPyLive.Live.ShowPanic(engine, [1], [new MidiInputStream(sink, router)]);
+        using var osc = new CsPyLive.Osc.OscInput(engine, sink, new CsPyLive.Osc.OscConfig(), null, panic, (_, _) => { });
         var output = Play(engine, router,
         [
             (100, MidiMessage.ControlChange(Ch(1), 64, 127)),
@@ -157,7 +160,7 @@ public sealed class MidiRouterTests
     public void Routing_allocates_nothing()
     {
         using var engine = Start();
-        var router = new MidiRouter(engine);
+        var router = new MidiRouter(new ActionSink(engine));
         var buffer = new float[256 * 2];
         MidiMessage[] messages =
         [

@@ -1,3 +1,4 @@
+using CsPyLive.Config;
 using CsPyLive.Live;
 using CsPyLive.Midi;
 
@@ -43,7 +44,7 @@ public sealed class PatchConfigTests
     [InlineData("midi:\n  cc: { 128: x }", "128 is not a controller number")]
     public void Mistakes_are_errors_that_say_where(string yaml, string expected)
     {
-        var e = Assert.Throws<PatchConfigException>(() => PatchConfig.Parse(yaml, "patch.yaml"));
+        var e = Assert.Throws<ConfigException>(() => PatchConfig.Parse(yaml, "patch.yaml"));
         Assert.StartsWith("patch.yaml: ", e.Message);
         Assert.Contains(expected, e.Message);
     }

@@ -1,3 +1,4 @@
+using CsPyLive.Inputs;
 using CsPyLive.Csound;
 using CsPyLive.Live;
 using CsPyLive.Osc;
@@ -28,8 +29,9 @@ public sealed class OscDispatchTests
 
     private static Engine Start() => TestEngines.Start(TestEngines.Csd(Orchestra, "i 1 0 3600\ni 3 0 3600"));
 
-    private static OscService Service(Engine engine, string yaml = "osc: {}") =>
-        OscService.CreateWithoutServers(engine, PatchConfig.Parse(yaml).Osc!, (_, _) => { }, [3]);
+    /// <summary>OSC as a show builds it, without sockets, with the show's panic over instrument 3.</summary>
+    private static OscInput Service(Engine engine, string yaml = "osc: {}") =>
+        new(engine, new ActionSink(engine), PatchConfig.Parse(yaml).Osc!, null, new ShowPanic(engine, [3], []), (_, _) => { });
 
     [Fact]
     public void Channel_writes_apply_before_the_next_k_cycles_instruments()

@@ -6,26 +6,50 @@ using static CsPyLive.Audio.Jack.Interop.Jack;
 namespace CsPyLive.Audio.Jack;
 
 /// <summary>
-/// Plays through a JACK server: a client (default name <c>cspylive</c>) with ports out_1..out_N (and in_1..in_M),
-/// whose process callback runs the <see cref="AudioCallback"/> directly, so the latency is JACK's period and nothing
-/// more. Any period works against any ksmps (the engine carries the remainders).
+/// Plays through a JACK server: a client (default name <c>cspylive</c>) with ports out_1..out_N (and in_1..in_M,
+/// and midi_in when asked), whose process callback runs the <see cref="IAudioCallback"/> directly, so the latency is
+/// JACK's period and nothing more. Any period works against any ksmps (the engine carries the remainders).
 /// </summary>
 /// <remarks>
-/// <para>Threads: the constructor, <see cref="Start"/>, <see cref="Stop"/> and <see cref="Dispose"/> on a control
-/// thread; the callback on JACK's real-time thread, where this class allocates nothing and takes no lock (scratch
-/// buffers are sized for <see cref="MaxChunkFrames"/> at construction; longer periods are processed in chunks, so a
-/// period change needs no reallocation); xrun and buffer-size notifications on JACK's notification thread; a
-/// supervisor thread that notices a server shutdown, closes the dead client once no callback is running in it
-/// (see <see cref="CloseWhenQuiet"/>) and reopens one every
-/// <see cref="JackOptions.ReconnectInterval"/> until a server with the same sample rate answers, then resumes the same
-/// callback (so the engine, its notes and its Python state live on).</para>
+/// <para>Threads: the constructor, <see cref="OpenMidiInput"/>, <see cref="Start"/>, <see cref="Stop"/> and
+/// <see cref="Dispose"/> on a control thread; <see cref="IAudioCallback.Process"/> on JACK's real-time thread, where
+/// this class allocates nothing and takes no lock (scratch buffers are sized for <see cref="MaxChunkFrames"/> at
+/// construction; longer periods are processed in chunks, so a period change needs no reallocation); xrun,
+/// buffer-size and shutdown notifications on JACK's notification thread; a supervisor thread that notices a server
+/// shutdown, closes the dead client once no callback is running in it (see <see cref="CloseWhenQuiet"/>), tells the
+/// callback it <see cref="IAudioCallback.Stopped"/>, and reopens a client every
+/// <see cref="JackOptions.ReconnectInterval"/> until a server with the same sample rate answers, then resumes the
+/// same callback after <see cref="IAudioCallback.AboutToStart"/> with <see cref="AudioStart.IsRestart"/> set (so the
+/// engine, its notes and its Python state live on, and inputs forget what the old stream held).</para>
 /// <para>The constructor opens the client (never starting a server), so "no server" and "wrong sample rate" are
 /// reported before anything plays.</para>
+/// <para>Its life is one <see cref="State"/>: Open → Running ⇄ Reconnecting → Stopping → Stopped (or LeftOpen, when
+/// a callback never returned and closing the client could abort the process). Which threads are inside our
+/// callbacks right now is a separate, shorter-lived fact (<see cref="processing"/>, <see cref="notifying"/>).</para>
 /// </remarks>
 public sealed unsafe class JackAudioBackend : IAudioBackend
 {
     /// <summary>Frames handed to the callback in one go; JACK periods above it are split (JACK's maximum is 8192).</summary>
     public const int MaxChunkFrames = 8192;
+
+    /// <summary>How long after a callback returned its thread is taken to be back in libjack (see <see cref="CloseWhenQuiet"/>).</summary>
+    private static readonly TimeSpan QuietMargin = TimeSpan.FromMilliseconds(20);
+
+    private enum State
+    {
+        /// <summary>A client is open and inactive: nothing runs yet.</summary>
+        Open,
+        /// <summary>Active: JACK calls the process callback.</summary>
+        Running,
+        /// <summary>The server shut down; the supervisor closes the dead client and looks for a server again.</summary>
+        Reconnecting,
+        /// <summary><see cref="Stop"/> was called: no new client is opened.</summary>
+        Stopping,
+        /// <summary>Closed; done.</summary>
+        Stopped,
+        /// <summary>A callback did not return within <see cref="IAudioBackend.StopWait"/>: the client stays open and our GCHandle valid.</summary>
+        LeftOpen,
+    }
 
     private readonly JackOptions options;
     private readonly int outputChannels;
@@ -34,22 +58,19 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private readonly float[] input;
     private readonly float*[] outputBuffers;
     private readonly float*[] inputBuffers;
-    /// <summary>How long after a callback returned its thread is taken to be back in libjack (see <see cref="CloseWhenQuiet"/>).</summary>
-    private static readonly TimeSpan QuietMargin = TimeSpan.FromMilliseconds(20);
-
-    private readonly object clientLock = new();
+    private readonly object clientLock = new(); // the client and runActive: opening, closing, activating
     private readonly AutoResetEvent wake = new(false);
     private GCHandle self;
     private JackClient? client;
-    private AudioCallback? callback;
+    private IAudioCallback? callback;
+    private IRawMidiReceiver? midiReceiver;
     private Thread? supervisor;
-    private volatile bool stopping;
-    private bool clientLeftOpen;
-    private volatile bool serverLost;
+    private int state = (int)State.Open;
+    private bool runActive;               // AboutToStart was called and Stopped not yet; under clientLock
     private volatile string? shutdownReason;
     private volatile int periodFrames;
-    private volatile bool processing;   // JACK's process thread is inside OnProcess
-    private int notifying;              // JACK's threads inside the other callbacks (xrun, buffer size, shutdown)
+    private volatile bool processing;     // JACK's process thread is inside OnProcess
+    private int notifying;                // JACK's threads inside the other callbacks (xrun, buffer size, shutdown)
     private long xruns;
     private long callbacks;
     private long processTicks;
@@ -89,6 +110,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     public static bool LibraryAvailable() => Interop.JackLibrary.IsAvailable();
 
     public string Name => "jack";
+    public string Device => ClientName.Length == 0 ? "" : $"as JACK client '{ClientName}'";
+    public bool IsAudible => true;
     public int SampleRate { get; }
     public int PeriodFrames => periodFrames;
     public int OutputChannels => outputChannels;
@@ -103,27 +126,42 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     /// <summary>Stopwatch ticks spent inside our process callback (from entry to return), summed.</summary>
     public long ProcessTicks => Interlocked.Read(ref processTicks);
 
-    /// <summary>Callbacks in which the <see cref="AudioCallback"/> threw (the period was then silence).</summary>
+    /// <summary>Callbacks in which the <see cref="IAudioCallback"/> threw (the period was then silence).</summary>
     public long CallbackErrors => Interlocked.Read(ref callbackErrors);
 
     /// <summary>Times a lost server was replaced by a new connection.</summary>
     public long Reconnects => Interlocked.Read(ref reconnects);
 
     /// <summary>True between a server shutdown and the reconnection.</summary>
-    public bool ServerLost => serverLost;
+    public bool ServerLost => Current == State.Reconnecting;
 
     /// <summary>Connections made to physical ports at the last (re)connection, "from -> to".</summary>
     public IReadOnlyList<string> Connections { get; private set; } = [];
 
-    public void Start(AudioCallback callback)
+    private State Current => (State)Volatile.Read(ref state);
+
+    private bool Move(State from, State to) => Interlocked.CompareExchange(ref state, (int)to, (int)from) == (int)from;
+
+    public string? OpenMidiInput(IRawMidiReceiver receiver)
     {
-        if (this.callback is not null) throw new InvalidOperationException("already started");
-        ObjectDisposedException.ThrowIf(!self.IsAllocated, this);
-        this.callback = callback;
         lock (clientLock)
         {
-            if (client is null) throw new JackException("the JACK client is closed");
-            ActivateAndConnect(client);
+            if (Current != State.Open || client is null) throw new InvalidOperationException("open MIDI input before starting");
+            midiReceiver = receiver;
+            client.RegisterMidiInput();
+            return $"{client.Name}:midi_in";
+        }
+    }
+
+    public void Start(IAudioCallback callback)
+    {
+        ObjectDisposedException.ThrowIf(!self.IsAllocated, this);
+        lock (clientLock)
+        {
+            if (Current != State.Open || client is null) throw new InvalidOperationException("already started, or stopped");
+            this.callback = callback;
+            ActivateAndConnect(client, isRestart: false);
+            Volatile.Write(ref state, (int)State.Running);
         }
         supervisor = new Thread(Supervise) { Name = "cspylive-jack-supervisor", IsBackground = true };
         supervisor.Start();
@@ -131,12 +169,12 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
 
     private JackClient OpenChecked()
     {
-        var callbacks = new JackCallbacks
+        var jackCallbacks = new JackCallbacks
         {
             Process = &OnProcess, Xrun = &OnXrun, BufferSize = &OnBufferSize, Shutdown = &OnShutdown,
             Arg = GCHandle.ToIntPtr(self),
         };
-        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, callbacks, options.MidiInput is not null);
+        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, jackCallbacks, midiReceiver is not null);
         if (c.SampleRate != SampleRate)
         {
             c.Dispose();
@@ -147,59 +185,74 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         return c;
     }
 
-    private void ActivateAndConnect(JackClient c)
+    /// <summary>About-to-start, then activation; under the client lock, before any callback of this client.</summary>
+    private void ActivateAndConnect(JackClient c, bool isRestart)
     {
         periodFrames = c.BufferSize;
+        callback!.AboutToStart(new AudioStart(SampleRate, c.BufferSize, isRestart));
+        runActive = true;
         c.Activate();
         Connections = options.AutoConnect ? c.ConnectToPhysicalPorts() : [];
+    }
+
+    /// <summary>Under the client lock, after the last callback of a client: the run is over.</summary>
+    private void EndRun()
+    {
+        if (!runActive) return;
+        runActive = false;
+        callback!.Stopped();
     }
 
     /// <summary>Supervisor thread: waits for a server shutdown, then reconnects until stopped.</summary>
     private void Supervise()
     {
-        while (!stopping)
+        while (Current is State.Running or State.Reconnecting)
         {
             wake.WaitOne();
-            if (stopping) break;
-            if (!serverLost) continue;
+            if (Current != State.Reconnecting) continue;
             options.Log?.Invoke($"the JACK server shut down ({shutdownReason ?? "no reason given"}); " +
                 $"playing is paused, reconnecting every {options.ReconnectInterval.TotalMilliseconds:0} ms");
             lock (clientLock)
             {
-                if (client is not null && !CloseWhenQuiet(client, keepWaiting: () => !stopping)) break; // Stop closes it
+                if (client is not null && !CloseWhenQuiet(client, keepWaiting: () => Current == State.Reconnecting)) break; // Stop closes it
                 client = null;
+                EndRun();
             }
-            string? lastFailure = null;
-            while (!stopping && !wake.WaitOne(options.ReconnectInterval))
+            Reconnect();
+        }
+    }
+
+    private void Reconnect()
+    {
+        string? lastFailure = null;
+        while (Current == State.Reconnecting && !wake.WaitOne(options.ReconnectInterval))
+        {
+            try
             {
-                try
+                lock (clientLock)
                 {
-                    lock (clientLock)
-                    {
-                        if (stopping) break;
-                        var c = OpenChecked();
-                        // Before activation, so no callback is reading MIDI while the input restarts.
-                        options.MidiInput?.Restart();
-                        try { ActivateAndConnect(c); }
-                        catch { c.Dispose(); throw; }
-                        client = c;
-                    }
-                    serverLost = false;
-                    Interlocked.Increment(ref reconnects);
-                    options.Log?.Invoke($"reconnected to JACK as '{client.Name}' ({client.SampleRate} Hz, " +
-                        $"{client.BufferSize} frames a period); playing resumes" +
-                        (options.MidiInput is null ? "" : "; MIDI notes held before the outage were released (their note-offs may be lost)"));
-                    break;
+                    if (Current != State.Reconnecting) return;
+                    var c = OpenChecked();
+                    try { ActivateAndConnect(c, isRestart: true); }
+                    catch { c.Dispose(); EndRun(); throw; }
+                    client = c;
+                    if (!Move(State.Reconnecting, State.Running)) return; // stopping: Stop closes it
                 }
-                catch (JackServerUnavailableException)
-                {
-                    // not back yet
-                }
-                catch (JackException e)
-                {
-                    if (e.Message != lastFailure) options.Log?.Invoke("cannot reconnect yet: " + e.Message);
-                    lastFailure = e.Message;
-                }
+                Interlocked.Increment(ref reconnects);
+                options.Log?.Invoke($"reconnected to JACK as '{client.Name}' ({client.SampleRate} Hz, " +
+                    $"{client.BufferSize} frames a period); playing resumes" +
+                    (midiReceiver is null ? "" : "; MIDI notes held before the outage were released (their note-offs may be lost)"));
+                return;
+            }
+            catch (JackServerUnavailableException)
+            {
+                // not back yet
+            }
+            catch (Exception e)
+            {
+                // A wrong rate, a refused port, or the callback's own preparation failing: say so once, keep trying.
+                if (e.Message != lastFailure) options.Log?.Invoke("cannot reconnect yet: " + e.Message);
+                lastFailure = e.Message;
             }
         }
     }
@@ -226,7 +279,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     {
         var start = Stopwatch.GetTimestamp();
         var c = client;
-        if (c is null) return;
+        var target = callback;
+        if (c is null || target is null) return;
         for (var ch = 0; ch < outputChannels; ch++) outputBuffers[ch] = (float*)jack_port_get_buffer(c.OutputPorts[ch], (uint)frames);
         for (var ch = 0; ch < inputChannels; ch++) inputBuffers[ch] = (float*)jack_port_get_buffer(c.InputPorts[ch], (uint)frames);
         if (c.MidiInputPort != 0) ReadMidi(c.MidiInputPort, frames);
@@ -237,7 +291,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
             if (inputChannels > 0) Interleave(done, n);
             try
             {
-                callback?.Invoke(new AudioBuffers(output.AsSpan(0, n * outputChannels), input.AsSpan(0, n * inputChannels), n));
+                target.Process(new AudioBuffers(output.AsSpan(0, n * outputChannels), input.AsSpan(0, n * inputChannels), n));
             }
             catch
             {
@@ -254,7 +308,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     /// <summary>Hands this period's MIDI events, with their frame offsets, to the receiver before any audio is made.</summary>
     private void ReadMidi(nint port, int frames)
     {
-        var receiver = options.MidiInput!;
+        var receiver = midiReceiver!;
         var buffer = jack_port_get_buffer(port, (uint)frames);
         var count = jack_midi_get_event_count(buffer);
         Interop.jack_midi_event_t e;
@@ -334,7 +388,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
             try
             {
                 b.shutdownReason = Utf8(reason) is { Length: > 0 } r ? r : JackClient.Describe(status);
-                b.serverLost = true;
+                b.client?.MarkServerGone();
+                b.Move(State.Running, State.Reconnecting);
                 b.wake.Set();
             }
             finally { Interlocked.Decrement(ref b.notifying); }
@@ -345,21 +400,34 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     public void Stop()
     {
         if (!self.IsAllocated) return; // disposed
-        stopping = true;
+        var before = (State)Interlocked.Exchange(ref state, (int)State.Stopping);
+        if (before is State.Stopped or State.LeftOpen)
+        {
+            Volatile.Write(ref state, (int)before);
+            return;
+        }
         wake.Set();
         if (supervisor is not null && supervisor != Thread.CurrentThread) supervisor.Join();
         supervisor = null;
         lock (clientLock)
         {
-            if (client is null) return;
-            var waited = Stopwatch.StartNew();
-            if (!CloseWhenQuiet(client, keepWaiting: () => waited.Elapsed < IAudioBackend.StopWait))
+            var after = State.Stopped;
+            if (client is not null)
             {
-                // Closing now could abort the process. JACK may still call us: the GCHandle must stay valid.
-                clientLeftOpen = true;
-                options.Log?.Invoke($"the audio callback did not return within {IAudioBackend.StopWait.TotalSeconds:0} s; the JACK client is left open");
+                var waited = Stopwatch.StartNew();
+                if (CloseWhenQuiet(client, keepWaiting: () => waited.Elapsed < IAudioBackend.StopWait))
+                {
+                    EndRun();
+                }
+                else
+                {
+                    // Closing now could abort the process. JACK may still call us: the GCHandle must stay valid.
+                    after = State.LeftOpen;
+                    options.Log?.Invoke($"the audio callback did not return within {IAudioBackend.StopWait.TotalSeconds:0} s; the JACK client is left open");
+                }
+                client = null;
             }
-            client = null;
+            Volatile.Write(ref state, (int)after);
         }
     }
 
@@ -379,7 +447,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private bool CloseWhenQuiet(JackClient c, Func<bool> keepWaiting)
     {
         if (!WaitUntilNoCallback(keepWaiting)) return false;
-        if (!serverLost)
+        if (!c.ServerGone)
         {
             c.Deactivate();
             if (!WaitUntilNoCallback(keepWaiting)) return false; // a notification still returning
@@ -410,7 +478,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     {
         if (!self.IsAllocated) return;
         Stop();
-        if (self.IsAllocated && !clientLeftOpen) self.Free();
+        if (Current != State.LeftOpen) self.Free();
         wake.Dispose();
     }
 }

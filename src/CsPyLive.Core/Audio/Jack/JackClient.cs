@@ -40,6 +40,22 @@ internal sealed unsafe class JackClient : IDisposable
     /// <summary>The MIDI input port <c>midi_in</c>, or 0 when none was asked for.</summary>
     public nint MidiInputPort { get; private set; }
 
+    /// <summary>
+    /// Set from JACK's notification thread when the server shut down: the client is dead, nothing waits for its
+    /// callbacks any more, and it must not be deactivated, only closed (see <see cref="Dispose"/>).
+    /// </summary>
+    public bool ServerGone => serverGone;
+
+    private volatile bool serverGone;
+
+    public void MarkServerGone() => serverGone = true;
+
+    /// <summary>Registers the MIDI input port <c>midi_in</c> (once). Control thread, before activation.</summary>
+    public void RegisterMidiInput()
+    {
+        if (MidiInputPort == 0) MidiInputPort = Register(handle, "midi_in", JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
+    }
+
     static JackClient()
     {
         // libjack prints every failed attempt to reach a server ("Cannot connect to server socket...") to stderr;
@@ -56,7 +72,7 @@ internal sealed unsafe class JackClient : IDisposable
     /// installs <paramref name="callbacks"/>; not yet active. Throws <see cref="JackServerUnavailableException"/>
     /// when no server answers, <see cref="JackException"/> for anything else.
     /// </summary>
-    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks, bool midiInput = false)
+    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks, bool midiInput)
     {
         int status;
         var h = jack_client_open(name, JackNoStartServer, &status);
@@ -76,7 +92,7 @@ internal sealed unsafe class JackClient : IDisposable
                 client.OutputPorts[i] = Register(h, $"out_{i + 1}", JackPortIsOutput);
             for (var i = 0; i < inputs; i++)
                 client.InputPorts[i] = Register(h, $"in_{i + 1}", JackPortIsInput);
-            if (midiInput) client.MidiInputPort = Register(h, "midi_in", JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
+            if (midiInput) client.RegisterMidiInput();
             if (jack_set_process_callback(h, callbacks.Process, callbacks.Arg) != 0
                 || jack_set_xrun_callback(h, callbacks.Xrun, callbacks.Arg) != 0
                 || jack_set_buffer_size_callback(h, callbacks.BufferSize, callbacks.Arg) != 0)

@@ -13,12 +13,6 @@ public sealed record JackOptions
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// When set, a MIDI input port <c>midi_in</c> is registered and its events are handed to this receiver inside the
-    /// process callback, each with its frame offset, just before the period is processed.
-    /// </summary>
-    public CsPyLive.Midi.IRawMidiReceiver? MidiInput { get; init; }
-
-    /// <summary>
     /// Where the backend reports server loss and reconnection: called on the backend's supervisor thread (never the
     /// audio thread), so it may format and print.
     /// </summary>

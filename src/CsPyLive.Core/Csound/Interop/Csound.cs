@@ -147,6 +147,19 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundKillInstance")]
     internal static partial int csoundKillInstance(nint csound, double instr, byte* instrName, int mode, int allowRelease);
 
-    // csoundAppendOpcode is not bound here: Csound keeps the name and type strings it is given without copying them,
-    // so marshalled (freed) strings would dangle. PythonOpcodes calls the export with strings that live forever.
+    /// <summary>
+    /// int csoundAppendOpcode(CSOUND*, const char* opname, int dsblksiz, int flags, int thread, const char* outypes,
+    /// const char* intypes, int (*iopadr)(CSOUND*, void*), int (*kopadr)(CSOUND*, void*), int (*aopadr)(CSOUND*, void*)).
+    /// Not a LibraryImport: Csound keeps the name and type strings without copying them, so marshalled (freed)
+    /// strings would dangle; callers pass pointers that live forever.
+    /// </summary>
+    internal static int csoundAppendOpcodeExport(nint csound, byte* opname, int dsblksiz, int flags, int thread,
+        byte* outypes, byte* intypes, delegate* unmanaged<nint, nint, int> iopadr, delegate* unmanaged<nint, nint, int> kopadr,
+        delegate* unmanaged<nint, nint, int> aopadr) =>
+        ((delegate* unmanaged<nint, byte*, int, int, int, byte*, byte*, delegate* unmanaged<nint, nint, int>,
+            delegate* unmanaged<nint, nint, int>, delegate* unmanaged<nint, nint, int>, int>)AppendOpcodeExport.Value)(
+            csound, opname, dsblksiz, flags, thread, outypes, intypes, iopadr, kopadr, aopadr);
+
+    private static readonly Lazy<nint> AppendOpcodeExport =
+        new(() => NativeLibrary.GetExport(CsoundLibrary.Load(), "csoundAppendOpcode"));
 }

@@ -136,6 +136,10 @@ internal static unsafe partial class PyApi
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyLong_FromVoidPtr")]
     internal static partial NewReference PyLong_FromVoidPtr(nint p);
 
+    /// <summary>void *PyLong_AsVoidPtr(PyObject *pylong)</summary>
+    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyLong_AsVoidPtr")]
+    internal static partial nint PyLong_AsVoidPtr(nint pylong);
+
     // --- objects, calls ------------------------------------------------------------------------------------------
 
     /// <summary>

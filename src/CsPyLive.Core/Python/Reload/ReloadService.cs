@@ -1,4 +1,5 @@
 using CsPyLive.Csound;
+using CsPyLive.Realtime;
 
 namespace CsPyLive.Python.Reload;
 
@@ -14,14 +15,15 @@ public sealed class ReloadService : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    public ReloadService(Engine engine, Action<MessageKind, string> log)
+    /// <summary>See <see cref="HotReloader"/> for <paramref name="gap"/> and <paramref name="autoRollback"/>. Control thread.</summary>
+    public ReloadService(Engine engine, ICallbackGap? gap, bool autoRollback, Action<MessageKind, string> log)
     {
         PythonRuntime.EnsureInitialized();
         var (major, minor) = PythonRuntime.VersionNumbers;
         var python = PythonCompiler.FindExecutable(major, minor)
             ?? throw new FileNotFoundException($"python{major}.{minor} is needed to compile reloaded code (apt-get install python{major}.{minor})");
         compiler = new PythonCompiler(python);
-        Reloader = new HotReloader(engine, log);
+        Reloader = new HotReloader(engine, gap, autoRollback, log);
         loop = Task.Run(async () =>
         {
             await compiler.WarmUpAsync(stop.Token).ConfigureAwait(false); // the first save is then as quick as the rest

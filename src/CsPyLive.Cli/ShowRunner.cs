@@ -1,0 +1,41 @@
+using CsPyLive.Audio.Jack;
+using CsPyLive.Config;
+using CsPyLive.Csound;
+using CsPyLive.Inputs;
+using CsPyLive.Live;
+using CsPyLive.Python;
+
+namespace CsPyLive.Cli;
+
+/// <summary>
+/// What <c>play</c> and <c>render</c> share: options resolved into a <see cref="Show"/>, run, and every failure a
+/// user can cause turned into a message and an exit code instead of a stack trace: 2 for options that cannot be used,
+/// 1 for a show that cannot start (a CSD that does not compile, no JACK server, a port taken, a file not writable).
+/// </summary>
+internal static class ShowRunner
+{
+    public static int Perform(ShowRequest request, HostConfig host, Func<Show, int> perform)
+    {
+        ShowOptions options;
+        try
+        {
+            options = ShowOptions.Resolve(request, host);
+        }
+        catch (ConfigException e)
+        {
+            ConsoleLog.Fail(e.Message);
+            return 2;
+        }
+        try
+        {
+            using var show = new Show(options, ConsoleLog.Print);
+            return perform(show);
+        }
+        catch (Exception e) when (e is CsoundException or PythonException or JackException or IOException or InputUnavailableException
+                                      or UnauthorizedAccessException or DllNotFoundException or ConfigException)
+        {
+            ConsoleLog.Fail(e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+
+namespace CsPyLive.Audio;
+
+/// <summary>An audio device (or a clock or a file standing in for one) that calls an <see cref="IAudioCallback"/> each period.</summary>
+/// <remarks>Every member but the callbacks themselves is for control threads.</remarks>
+public interface IAudioBackend : IDisposable
+{
+    /// <summary>The backend's name as <c>--audio</c> takes it: jack, null, offline.</summary>
+    string Name { get; }
+
+    /// <summary>How the device is known to the user, for the first line of play ("as JACK client 'cspylive'"); empty for none.</summary>
+    string Device { get; }
+
+    /// <summary>Whether what it plays reaches a listener (a sound device), rather than a clock or a file.</summary>
+    bool IsAudible { get; }
+
+    int SampleRate { get; }
+    int PeriodFrames { get; }
+    int OutputChannels { get; }
+
+    /// <summary>Periods whose callback started later than the device needed it.</summary>
+    long Xruns { get; }
+
+    /// <summary>Periods in which the callback threw (the period was then silence).</summary>
+    long CallbackErrors { get; }
+
+    /// <summary>
+    /// Gives the backend a MIDI input port whose events reach <paramref name="receiver"/> inside each period's
+    /// callback, before the period is processed; returns the port's name, or null if the backend has no MIDI.
+    /// Before <see cref="Start"/>.
+    /// </summary>
+    string? OpenMidiInput(IRawMidiReceiver receiver) => null;
+
+    /// <summary>Calls <paramref name="callback"/>'s <see cref="IAudioCallback.AboutToStart"/>, then starts calling it on the backend's own thread.</summary>
+    void Start(IAudioCallback callback);
+
+    /// <summary>
+    /// Stops, and returns once no callback is in flight, having called <see cref="IAudioCallback.Stopped"/>; or after
+    /// <see cref="StopWait"/> for a callback that does not return, e.g. Python blocked in a C call: that callback is
+    /// then left running, and Stopped is not called. Never call from inside the callback.
+    /// </summary>
+    void Stop();
+
+    /// <summary>How long <see cref="Stop"/> waits for a callback that does not return.</summary>
+    static TimeSpan StopWait => TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a show's control work runs beside a real-time backend.</summary>
+    static TimeSpan ControlInterval => TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Performs: starts the callback, runs <paramref name="control"/> on the calling thread until it returns false,
+    /// and stops. <paramref name="control"/> may wait up to the time it is given (for a stop request) before its work.
+    /// A real-time backend runs its callback on its own thread and the control work every
+    /// <see cref="ControlInterval"/>; an offline one runs both on the calling thread, a block then the control work.
+    /// </summary>
+    void Run(IAudioCallback callback, Func<TimeSpan, bool> control)
+    {
+        Start(callback);
+        try
+        {
+            while (control(ControlInterval)) { }
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+}

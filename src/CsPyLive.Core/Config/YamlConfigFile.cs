@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace CsPyLive.Config;
+
+/// <summary>
+/// Reads a YAML settings file into a typed record: keys are snake_case, enum values lower case, and a key the record
+/// does not have is an error naming the keys that are allowed there (a typo must not silently do nothing on stage).
+/// The only place the project reads YAML. Control thread.
+/// </summary>
+public static partial class YamlConfigFile
+{
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
+        .Build();
+
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="ConfigException"/> naming it.</summary>
+    public static T Read<T>(string path) where T : class, new()
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException("", $"cannot be read: {e.Message}", path, e);
+        }
+        return Parse<T>(text, path);
+    }
+
+    /// <summary>Parses YAML text from <paramref name="origin"/> (empty text: defaults). Throws <see cref="ConfigException"/>.</summary>
+    public static T Parse<T>(string yaml, string origin) where T : class, new()
+    {
+        try
+        {
+            return Deserializer.Deserialize<T?>(yaml) ?? new T();
+        }
+        catch (YamlException e)
+        {
+            throw ConfigException.AtLine(origin, (int)e.Start.Line, (int)e.Start.Column, Explain(e), e);
+        }
+    }
+
+    /// <summary>What went wrong, in the file's terms rather than our types'.</summary>
+    private static string Explain(YamlException e)
+    {
+        var innermost = e;
+        while (innermost.InnerException is YamlException deeper) innermost = deeper;
+        if (UnknownProperty().Match(innermost.Message) is { Success: true } m)
+        {
+            var allowed = AllowedKeys(m.Groups[2].Value);
+            return $"unknown key '{m.Groups[1].Value}'" + (allowed is null ? "" : $" (allowed here: {allowed})");
+        }
+        var cause = innermost.InnerException is { } i ? $" ({i.Message})" : "";
+        return innermost.Message + cause;
+    }
+
+    /// <summary>The snake_case keys a record of ours accepts, from its type's full name; null if it is not ours.</summary>
+    private static string? AllowedKeys(string typeName)
+    {
+        var type = typeof(YamlConfigFile).Assembly.GetType(typeName);
+        if (type is null) return null;
+        var keys = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
+        return string.Join(", ", keys);
+    }
+
+    [GeneratedRegex(@"Property '([^']*)' not found on type '([^']*)'")]
+    private static partial Regex UnknownProperty();
+}

@@ -1,0 +1,250 @@
+using CsPyLive.Audio;
+using CsPyLive.Csound;
+using CsPyLive.Inputs;
+using CsPyLive.Midi;
+using CsPyLive.Osc;
+using CsPyLive.Python;
+using CsPyLive.Python.Opcodes;
+using CsPyLive.Python.Reload;
+using CsPyLive.Realtime;
+
+namespace CsPyLive.Live;
+
+/// <summary>
+/// One performance of a patch, and the one place its parts are wired. It builds them in this order and disposes
+/// them in the reverse: the engine (compiled and started in the patch's folder), the audio backend (through
+/// <see cref="AudioBackendFactory"/>, which says why when <c>auto</c> fell back), the recorder, the inputs (MIDI, OSC)
+/// with the one panic, hot reload, the Python watchdog, and the audio callback that joins them.
+/// </summary>
+/// <remarks>
+/// <para>Lifecycle: <see cref="Stage.Opened"/> (constructed) → <see cref="Stage.Running"/> (<see cref="Run"/>) →
+/// <see cref="Stage.Stopped"/> → <see cref="Stage.Disposed"/>. A construction that fails disposes what it built and
+/// throws (a CSD that does not compile, a JACK server at another rate, an input that cannot start): Csound's messages
+/// have been logged by then. If the audio thread never came back from a callback (Python blocked in a C call), it is
+/// inside a k-cycle, holding Csound's lock and perhaps the GIL: <see cref="Dispose"/> then closes the recording and
+/// leaves the rest to the process's end, since tearing it down would wait for ever.</para>
+/// <para>Threads: construct, <see cref="Run"/> and <see cref="Dispose"/> on one control thread; <see cref="Panic"/>
+/// and <see cref="RollBack"/> from any thread.</para>
+/// </remarks>
+public sealed class Show : IDisposable
+{
+    public enum Stage { Opened, Running, Stopped, Disposed }
+
+    private readonly ShowOptions options;
+    private readonly Action<MessageKind, string> log;
+    private readonly string callerDirectory = Directory.GetCurrentDirectory();
+    private readonly Engine engine = new();
+    private readonly IAudioBackend? backend;
+    private readonly Recorder? recorder;
+    private readonly List<IShowInput> inputs = [];
+    private readonly ShowPanic? panic;
+    private readonly CallbackMonitor monitor = new();
+    private readonly ReloadService? reload;
+    private readonly PythonWatchdog? watchdog;
+    private readonly ShowCallback? callback;
+
+    /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
+    public Show(ShowOptions options, Action<MessageKind, string> log)
+    {
+        this.options = options;
+        this.log = log;
+        Directory.SetCurrentDirectory(options.Patch.Directory); // relative paths in the orchestra, as csound run there
+        try
+        {
+            var wantsMidi = options.MidiFromJack || options.MidiFile is not null;
+            var csoundMidi = default(CsoundMidiInput);
+            Session.Start(engine, options.Patch, e => { if (wantsMidi && options.Midi.Route == MidiRoute.Csound) csoundMidi = CsoundMidiInput.Attach(e); });
+            engine.Messages.Drain(log);
+            var sink = new ActionSink(engine);
+            (backend, var fallback) = AudioBackendFactory.Open(options with { Jack = options.Jack with { Log = Warn } },
+                (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels);
+            if (fallback is not null) Say(fallback);
+            if (RecordingPath() is { } recording)
+                recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
+                    options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
+            panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs);
+            if (wantsMidi)
+            {
+                IMidiDestination destination = csoundMidi ?? (IMidiDestination)new MidiRouter(sink, options.Midi);
+                inputs.Add(options.MidiFile is { } file
+                    ? new MidiFileInput(file.Path, file.File, sink, destination, backend.PeriodFrames)
+                    : new MidiInputStream(sink, destination));
+            }
+            if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
+            foreach (var input in inputs) input.Attach(backend);
+            reload = StartReload(sink);
+            if (reload is not null && !options.IsRender)
+                watchdog = new PythonWatchdog(monitor, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages);
+            callback = new ShowCallback(engine, recorder, monitor, inputs, watchdog is null ? [] : [watchdog]);
+        }
+        catch
+        {
+            engine.Messages.Drain(log, flush: true);
+            Dispose();
+            throw;
+        }
+    }
+
+    public Stage State { get; private set; }
+
+    /// <summary>The engine (for tests and benchmarks that look inside a show).</summary>
+    public Engine Engine => engine;
+
+    public IAudioBackend Backend => backend!;
+
+    public ShowOptions Options => options;
+
+    /// <summary>The inputs, in the order they were built (for tests and benchmarks).</summary>
+    internal IReadOnlyList<IShowInput> Inputs => inputs;
+
+    /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
+    internal ReloadService? Reload => reload;
+
+    /// <summary>The recording's file, if the show records.</summary>
+    public string? RecordingFile => recorder?.Path;
+
+    /// <summary>
+    /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; returns what
+    /// each part measured (and writes it to the stats file if one was asked for). Once, from <see cref="Stage.Opened"/>.
+    /// </summary>
+    public LiveStats Run(CancellationToken cancel = default)
+    {
+        if (State != Stage.Opened) throw new InvalidOperationException($"a show runs once; this one is {State}");
+        State = Stage.Running;
+        if (!options.IsRender) Say(Describe());
+        var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
+        var gcBefore = CountCollections();
+        try
+        {
+            Control(); // before the first period: a file input sends what the first block needs
+            var audio = callback!;
+            backend!.Run(audio, wait =>
+            {
+                if (wait > TimeSpan.Zero) cancel.WaitHandle.WaitOne(wait);
+                Control();
+                if (!cancel.IsCancellationRequested && !audio.ScoreEnded && audio.FramesPlayed < limit) return true;
+                audio.RequestJitCount(); // the audio thread reads its own count at the end of its next callback
+                while (audio.JitCountPending && monitor.WaitForCallbackGap()) { }
+                return false;
+            });
+        }
+        finally
+        {
+            State = Stage.Stopped;
+        }
+        reload?.Tick(wait: options.IsRender ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
+        engine.Messages.Drain(log, flush: true);
+        recorder?.Pump();
+        var stats = Measure(CountCollections() - gcBefore);
+        if (!options.IsRender)
+            Say($"played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
+        if (options.Stats is { } path) stats.WriteJson(path);
+        return stats;
+    }
+
+    /// <summary>The show's one panic (see <see cref="ShowPanic"/>), at the next k-cycle. Any thread.</summary>
+    public bool Panic() => panic!.Panic(ActionSink.Now);
+
+    /// <summary>What a panic does in this show, for the performer.</summary>
+    public string PanicDescription =>
+        (inputs.Any(i => i.Describe().Kind == InputKind.Midi) ? "every MIDI note released, " : "") + "every instrument turned off" +
+        (options.PanicKeep.Count == 0 ? "" : $" but {string.Join(", ", options.PanicKeep)} (panic.keep)");
+
+    /// <summary>Undoes the last reload at the next k-cycle; false when the show has no hot reload. Any thread.</summary>
+    public bool RollBack()
+    {
+        reload?.Reloader.RollBack();
+        return reload is not null;
+    }
+
+    private ReloadService? StartReload(ActionSink sink)
+    {
+        if (options.IsRender)
+        {
+            if (options.Reloads.Count == 0) return null;
+            var scripted = new ReloadService(engine, gap: null, options.AutoRollback, log);
+            foreach (var r in options.Reloads) scripted.ScheduleAt(sink.AtSeconds(r.AtSeconds), r.File);
+            return scripted;
+        }
+        var modules = Directory.GetFiles(options.Patch.Directory, "*.py");
+        if (!PythonOpcodes.UsedBy(engine) && modules.Length == 0) return null;
+        var service = new ReloadService(engine, monitor, options.AutoRollback, log);
+        foreach (var m in modules) service.Watch(m);
+        service.Tick();
+        Say($"watching {string.Join(", ", service.WatchedFiles.Select(Path.GetFileName))} for saves");
+        return service;
+    }
+
+    /// <summary>The control thread's work, about every 10 ms (between blocks offline).</summary>
+    private void Control()
+    {
+        engine.Messages.Drain(log);
+        recorder?.Pump();
+        foreach (var input in inputs) input.Tick();
+        reload?.Tick();
+    }
+
+    /// <summary>The file to record to: as asked, or, when <c>auto</c> chose a backend nobody hears, one in recordings/ so a first run gives something to listen to.</summary>
+    private string? RecordingPath()
+    {
+        if (options.Record is not null || options.IsRender) return options.Record;
+        if (options.Audio != "auto" || backend!.IsAudible) return null;
+        Directory.CreateDirectory(options.RecordingsDirectory);
+        return Path.Combine(options.RecordingsDirectory, $"{Path.GetFileNameWithoutExtension(options.Patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
+    }
+
+    private string Describe() =>
+        string.Join(", ", new[]
+        {
+            $"playing {options.Patch.CsdPath} on the {backend!.Name} backend ({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, " +
+            $"ksmps {engine.Ksmps}){(backend.Device.Length == 0 ? "" : " " + backend.Device)}",
+        }.Concat(inputs.Select(i => i.Describe().Description)).Concat(recorder is null ? [] : [$"recording to {recorder.Path}"])) + ". Ctrl+C stops.";
+
+    private LiveStats Measure(long collections)
+    {
+        var reports = inputs.Select(i => i.Describe()).ToArray();
+        long Sum(InputKind kind, Func<InputReport, long> count) => reports.Where(r => r.Kind == kind).Sum(count);
+        var times = callback!.CallbackTimes;
+        return new LiveStats
+        {
+            Backend = backend!.Name, Xruns = backend.Xruns, Period = backend.PeriodFrames, SampleRate = backend.SampleRate,
+            Callbacks = times.Count, MaxCallbackMicroseconds = times.MaxMicroseconds,
+            P99CallbackMicroseconds = times.Percentile(0.99), P50CallbackMicroseconds = times.Percentile(0.50),
+            SecondsPlayed = callback.FramesPlayed / (double)backend.SampleRate, AudioThreadJitMethods = callback.AudioThreadJitMethods,
+            AudioThreadStuck = monitor.CallbackStartedAt != 0, GcCollections = collections,
+            MessagesDropped = engine.Messages.Dropped, ActionsDropped = engine.DroppedActions,
+            Reloads = reload?.Reloader.Records ?? [],
+            OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
+            MidiReceived = Sum(InputKind.Midi, r => r.Received),
+        };
+    }
+
+    private static long CountCollections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
+
+    private void Say(string line) => log(MessageKind.Info, "cspylive: " + line);
+
+    /// <summary>The backend's own reports (JACK's supervisor thread): through the engine's log, so one thread prints.</summary>
+    private void Warn(string line) => engine.Messages.Write(MessageKind.Warning, System.Text.Encoding.UTF8.GetBytes($"cspylive: {line}\n"));
+
+    /// <summary>Stops what runs and releases everything in reverse order, then gives the caller back its working directory.</summary>
+    public void Dispose()
+    {
+        if (State == Stage.Disposed) return;
+        State = Stage.Disposed;
+        backend?.Stop();
+        if (monitor.CallbackStartedAt != 0)
+        {
+            recorder?.Dispose(); // a valid file up to what was played; nothing else can be torn down safely
+        }
+        else
+        {
+            watchdog?.Dispose();
+            reload?.Dispose();
+            for (var i = inputs.Count - 1; i >= 0; i--) inputs[i].Dispose();
+            recorder?.Dispose();
+            backend?.Dispose();
+            engine.Dispose();
+        }
+        Directory.SetCurrentDirectory(callerDirectory);
+    }
+}
