@@ -45,9 +45,14 @@ public sealed class Recorder : IDisposable
         }
     }
 
+    /// <summary>Writes what is left and closes the file with its sizes; once. Control thread, after the audio has stopped.</summary>
     public void Dispose()
     {
+        if (closed) return;
+        closed = true;
         Pump();
         writer.Dispose();
     }
+
+    private bool closed;
 }

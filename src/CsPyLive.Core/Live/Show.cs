@@ -59,10 +59,10 @@ public sealed class Show : IDisposable
             (backend, var fallback) = AudioBackendFactory.Open(options with { Jack = options.Jack with { Log = Warn } },
                 (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels);
             if (fallback is not null) Say(fallback);
-            if (RecordingPath() is { } recording)
+            if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
                     options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
-            panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs);
+            panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {
                 IMidiDestination destination = csoundMidi ?? (IMidiDestination)new MidiRouter(sink, options.Midi);
@@ -104,14 +104,15 @@ public sealed class Show : IDisposable
     public string? RecordingFile => recorder?.Path;
 
     /// <summary>
-    /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; returns what
-    /// each part measured (and writes it to the stats file if one was asked for). Once, from <see cref="Stage.Opened"/>.
+    /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; then closes the
+    /// recording and returns what each part measured (written to the stats file too, if one was asked for). Once,
+    /// from <see cref="Stage.Opened"/>.
     /// </summary>
     public LiveStats Run(CancellationToken cancel = default)
     {
         if (State != Stage.Opened) throw new InvalidOperationException($"a show runs once; this one is {State}");
         State = Stage.Running;
-        if (!options.IsRender) Say(Describe());
+        if (!options.IsRender) Say(ShowReport.Describe(options, engine, backend!, inputs, recorder));
         var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
         var gcBefore = CountCollections();
         try
@@ -134,8 +135,8 @@ public sealed class Show : IDisposable
         }
         reload?.Tick(wait: options.IsRender ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
         engine.Messages.Drain(log, flush: true);
-        recorder?.Pump();
-        var stats = Measure(CountCollections() - gcBefore);
+        recorder?.Dispose(); // the recording is whole once the show has stopped, as the stats are
+        var stats = ShowReport.Measure(engine, backend!, callback!, monitor, inputs, reload, CountCollections() - gcBefore);
         if (!options.IsRender)
             Say($"played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
         if (options.Stats is { } path) stats.WriteJson(path);
@@ -146,9 +147,7 @@ public sealed class Show : IDisposable
     public bool Panic() => panic!.Panic(ActionSink.Now);
 
     /// <summary>What a panic does in this show, for the performer.</summary>
-    public string PanicDescription =>
-        (inputs.Any(i => i.Describe().Kind == InputKind.Midi) ? "every MIDI note released, " : "") + "every instrument turned off" +
-        (options.PanicKeep.Count == 0 ? "" : $" but {string.Join(", ", options.PanicKeep)} (panic.keep)");
+    public string PanicDescription => panic!.Description;
 
     /// <summary>Undoes the last reload at the next k-cycle; false when the show has no hot reload. Any thread.</summary>
     public bool RollBack()
@@ -182,41 +181,6 @@ public sealed class Show : IDisposable
         recorder?.Pump();
         foreach (var input in inputs) input.Tick();
         reload?.Tick();
-    }
-
-    /// <summary>The file to record to: as asked, or, when <c>auto</c> chose a backend nobody hears, one in recordings/ so a first run gives something to listen to.</summary>
-    private string? RecordingPath()
-    {
-        if (options.Record is not null || options.IsRender) return options.Record;
-        if (options.Audio != "auto" || backend!.IsAudible) return null;
-        Directory.CreateDirectory(options.RecordingsDirectory);
-        return Path.Combine(options.RecordingsDirectory, $"{Path.GetFileNameWithoutExtension(options.Patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
-    }
-
-    private string Describe() =>
-        string.Join(", ", new[]
-        {
-            $"playing {options.Patch.CsdPath} on the {backend!.Name} backend ({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, " +
-            $"ksmps {engine.Ksmps}){(backend.Device.Length == 0 ? "" : " " + backend.Device)}",
-        }.Concat(inputs.Select(i => i.Describe().Description)).Concat(recorder is null ? [] : [$"recording to {recorder.Path}"])) + ". Ctrl+C stops.";
-
-    private LiveStats Measure(long collections)
-    {
-        var reports = inputs.Select(i => i.Describe()).ToArray();
-        long Sum(InputKind kind, Func<InputReport, long> count) => reports.Where(r => r.Kind == kind).Sum(count);
-        var times = callback!.CallbackTimes;
-        return new LiveStats
-        {
-            Backend = backend!.Name, Xruns = backend.Xruns, Period = backend.PeriodFrames, SampleRate = backend.SampleRate,
-            Callbacks = times.Count, MaxCallbackMicroseconds = times.MaxMicroseconds,
-            P99CallbackMicroseconds = times.Percentile(0.99), P50CallbackMicroseconds = times.Percentile(0.50),
-            SecondsPlayed = callback.FramesPlayed / (double)backend.SampleRate, AudioThreadJitMethods = callback.AudioThreadJitMethods,
-            AudioThreadStuck = monitor.CallbackStartedAt != 0, GcCollections = collections,
-            MessagesDropped = engine.Messages.Dropped, ActionsDropped = engine.DroppedActions,
-            Reloads = reload?.Reloader.Records ?? [],
-            OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
-            MidiReceived = Sum(InputKind.Midi, r => r.Received),
-        };
     }
 
     private static long CountCollections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);

@@ -78,6 +78,17 @@ public sealed record ShowOptions
 
     public bool IsRender => Output is not null;
 
+    /// <summary>
+    /// The file a live show records to: as asked, or, when <c>auto</c> chose a backend nobody hears, a new one in
+    /// <see cref="RecordingsDirectory"/>, so a first run on a machine without a sound card gives something to listen to.
+    /// </summary>
+    public string? RecordingFor(Audio.IAudioBackend backend)
+    {
+        if (Record is not null || IsRender || Audio != "auto" || backend.IsAudible) return IsRender ? null : Record;
+        System.IO.Directory.CreateDirectory(RecordingsDirectory);
+        return Path.Combine(RecordingsDirectory, $"{Path.GetFileNameWithoutExtension(Patch.CsdPath)}-{DateTime.Now:yyyyMMdd-HHmmss}.wav");
+    }
+
     /// <summary>Merges and validates; throws <see cref="ConfigException"/>. Control thread (reads patch.yaml and a MIDI file).</summary>
     public static ShowOptions Resolve(ShowRequest r, HostConfig host)
     {

@@ -16,20 +16,28 @@ public sealed partial class ShowPanic : IShowPanic, IKBoundaryHandler
     private readonly Engine engine;
     private readonly double[] instruments;
     private readonly IReadOnlyList<IShowInput> inputs;
+    private readonly IReadOnlyList<double> kept;
     private readonly byte handler;
 
     /// <param name="engine">The engine whose instruments it turns off.</param>
     /// <param name="instruments">The instruments to turn off (<see cref="OrchestraInstruments"/>).</param>
     /// <param name="inputs">The show's inputs; the list may still grow until the show starts.</param>
-    public ShowPanic(Engine engine, double[] instruments, IReadOnlyList<IShowInput> inputs)
+    /// <param name="kept">The instruments left out because the patch keeps them (for <see cref="Description"/>).</param>
+    public ShowPanic(Engine engine, double[] instruments, IReadOnlyList<IShowInput> inputs, IReadOnlyList<double>? kept = null)
     {
         this.engine = engine;
         this.instruments = instruments;
         this.inputs = inputs;
+        this.kept = kept ?? [];
         handler = engine.CustomActions.Add(this);
     }
 
     public IReadOnlyList<double> Instruments => instruments;
+
+    /// <summary>What a panic does, for the performer: "every MIDI note released, every instrument turned off but 99 (panic.keep)".</summary>
+    public string Description =>
+        (inputs.Any(i => i.Describe().Kind == InputKind.Midi) ? "every MIDI note released, " : "") + "every instrument turned off" +
+        (kept.Count == 0 ? "" : $" but {string.Join(", ", kept.Select(k => k.ToString(CultureInfo.InvariantCulture)))} (panic.keep)");
 
     public bool Panic(long frame)
     {

@@ -91,6 +91,31 @@ public sealed class JackBackendTests
     }
 
     [Fact]
+    public void Tells_its_callback_when_a_run_starts_and_stops_and_when_a_new_server_resumes_it()
+    {
+        using var server = new JackServer(period: 256);
+        using var backend = Open(server, 48000, 1, new JackOptions { ClientName = "cspylive-test", AutoConnect = false, ReconnectInterval = TimeSpan.FromMilliseconds(100) });
+        long periods = 0;
+        var callback = new TestCallback((in AudioBuffers b) => { b.Output.Clear(); Interlocked.Increment(ref periods); });
+        backend.Start(callback);
+        Assert.Equal((1, 0, 0), (callback.Starts, callback.Restarts, callback.Stops)); // about to start: before the first period
+        Assert.True(Wait.Until(() => Interlocked.Read(ref periods) > 10, TimeSpan.FromSeconds(10)));
+
+        server.Kill();
+        Assert.True(Wait.Until(() => callback.Stops == 1, TimeSpan.FromSeconds(10)), "the run that the server took away was not ended");
+        server.Start();
+        Assert.True(Wait.Until(() => backend.Reconnects == 1, TimeSpan.FromSeconds(15)), server.Log);
+        Assert.Equal((2, 1), (callback.Starts, callback.Restarts)); // the second run is a restart: inputs forget what the cut stream held
+        var resumedAt = Interlocked.Read(ref periods);
+        Assert.True(Wait.Until(() => Interlocked.Read(ref periods) > resumedAt + 10, TimeSpan.FromSeconds(10)), "no periods after the restart");
+
+        backend.Stop();
+        Assert.Equal(2, callback.Stops);
+        backend.Stop(); // twice is harmless, and says nothing twice
+        Assert.Equal(2, callback.Stops);
+    }
+
+    [Fact]
     public void Refuses_a_server_at_another_sample_rate()
     {
         using var server = new JackServer(sampleRate: 44100);

@@ -29,9 +29,20 @@ public sealed class PlayNullBackendTests
             Assert.True(root.TryGetProperty(key, out _), $"stats lack {key}");
         Assert.Equal(48000, root.GetProperty("sample_rate").GetInt32());
         Assert.Equal(256, root.GetProperty("period").GetInt32());
+        Assert.Equal("null", root.GetProperty("backend").GetString());
         // The control thread checks the clock every 10 ms: a few more periods may run before it stops the backend.
-        Assert.InRange(root.GetProperty("callbacks").GetInt64(), 72000 / 256, 72000 / 256 + 40);
+        var callbacks = root.GetProperty("callbacks").GetInt64();
+        Assert.InRange(callbacks, 72000 / 256, 72000 / 256 + 40);
+        Assert.Equal(Math.Round(callbacks * 256 / 48000.0, 3), root.GetProperty("seconds_played").GetDouble()); // whole periods, each one counted
+        Assert.True(root.GetProperty("xruns").GetInt64() * 10 <= callbacks, root.ToString());
+        Assert.True(root.GetProperty("p50_callback_us").GetDouble() > 0);
         Assert.True(root.GetProperty("p99_callback_us").GetDouble() <= root.GetProperty("max_callback_us").GetDouble());
+        Assert.Equal(0, root.GetProperty("reloads").GetArrayLength()); // hello has no Python
+        Assert.Equal(0, root.GetProperty("osc_received").GetInt64() + root.GetProperty("osc_dropped").GetInt64() + root.GetProperty("midi_received").GetInt64());
+        Assert.Equal(0, root.GetProperty("audio_thread_jit_methods").GetInt64());
+        Assert.False(root.GetProperty("audio_thread_stuck").GetBoolean());
+        Assert.Contains("Ctrl+C stops.", result.StdErr);
+        Assert.Contains($" s: {callbacks} callbacks, {root.GetProperty("xruns").GetInt64()} xruns", result.StdErr); // the last line says the same
     }
 
     [Fact]

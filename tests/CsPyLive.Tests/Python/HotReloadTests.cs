@@ -1,47 +1,55 @@
-using System.Text.Json;
+using System.Diagnostics;
+using CsPyLive.Live;
+using CsPyLive.Python.Reload;
 using CsPyLive.Tests.Support;
 
 namespace CsPyLive.Tests.Python;
 
 /// <summary>
-/// Hot reload as a performer meets it. The orchestra outputs whatever <c>level()</c> in mod.py returns, so the
-/// recording shows which version of the function ran at each moment.
+/// Hot reload as a performer meets it, in a show in this process. The orchestra outputs whatever <c>level()</c> in
+/// mod.py returns, so the recording shows which version of the function ran at each moment.
 /// </summary>
+[Collection("Python")]
 public sealed class HotReloadTests
 {
     private static float At(WavFile wav, double seconds) => (float)wav.Samples[(int)(seconds * wav.SampleRate) * wav.Channels];
 
-    private static (ProcessResult Result, WavFile Wav) RenderWith(TempDir dir, params string[] reloads)
+    private static ShowOptions Options(ShowRequest request) => ShowOptions.Resolve(request, new HostConfig());
+
+    /// <summary>Renders piece.csd with reloads scripted at score times (<c>render --reload</c>).</summary>
+    private static (ShowLog Log, WavFile Wav) RenderWith(TempDir dir, params string[] reloads)
     {
         foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
-        var args = new List<string> { "render", dir.File("piece.csd"), "-o", dir.File("out.wav") };
-        foreach (var r in reloads) args.AddRange(["--reload", r.Replace("DIR", dir.Path)]);
-        var result = ProcessRunner.CsPyLive([.. args]);
-        Assert.True(result.ExitCode == 0, result.Output);
-        return (result, WavFile.Read(dir.File("out.wav")));
+        var log = new ShowLog();
+        var options = Options(new ShowRequest
+        {
+            Patch = dir.File("piece.csd"), Output = dir.File("out.wav"), Reloads = [.. reloads.Select(r => r.Replace("DIR", dir.Path))],
+        });
+        using (var show = new Show(options, log.Write)) show.Run();
+        return (log, WavFile.Read(dir.File("out.wav")));
     }
 
     [Fact]
     public void A_reload_changes_the_function_at_the_next_k_boundary_and_keeps_state()
     {
         using var dir = new TempDir();
-        var (result, wav) = RenderWith(dir, "0.5=DIR/v2.py");
+        var (log, wav) = RenderWith(dir, "0.5=DIR/v2.py");
         Assert.Equal(0.25f, At(wav, 0.49));
         Assert.Equal(0.5f, At(wav, 0.51));
         // The swap lands on the k-cycle that holds frame 0.5 s: 24000 is a multiple of ksmps 64.
         Assert.Equal(0.25f, (float)wav.Samples[24000 - 1]);
         Assert.Equal(0.5f, (float)wav.Samples[24000]);
-        Assert.Contains("v2.py is live", result.StdErr);
+        Assert.Contains("v2.py is live", log.Text);
     }
 
     [Fact]
     public void A_syntax_error_changes_nothing_and_names_file_and_line()
     {
         using var dir = new TempDir();
-        var (result, wav) = RenderWith(dir, "0.5=DIR/broken.py");
+        var (log, wav) = RenderWith(dir, "0.5=DIR/broken.py");
         Assert.Equal(0.25f, At(wav, 1.0));
-        Assert.Contains("broken.py:1: SyntaxError", result.StdErr);
-        Assert.Contains("previous code keeps running", result.StdErr);
+        Assert.Contains("broken.py:1: SyntaxError", log.Text);
+        Assert.Contains("previous code keeps running", log.Text);
     }
 
     [Fact]
@@ -49,20 +57,20 @@ public sealed class HotReloadTests
     {
         using var dir = new TempDir();
         // modraise.py defines level() -> 0.9, then raises: the new definition must not take effect.
-        var (result, wav) = RenderWith(dir, "0.5=DIR/modraise.py");
+        var (log, wav) = RenderWith(dir, "0.5=DIR/modraise.py");
         Assert.Equal(0.25f, At(wav, 1.0));
-        Assert.Contains("module code fails", result.StdErr);
-        Assert.Contains("modraise.py:3", result.StdErr.Replace("\", line ", ":"));
+        Assert.Contains("module code fails", log.Text);
+        Assert.Contains("modraise.py:3", log.Text.Replace("\", line ", ":"));
     }
 
     [Fact]
     public void New_code_that_raises_where_the_old_did_not_is_rolled_back()
     {
         using var dir = new TempDir();
-        var (result, wav) = RenderWith(dir, "0.5=DIR/v2.py", "1.0=DIR/raises.py");
-        Assert.Contains("rolling back", result.StdErr);
-        Assert.Contains("rolled back to the previous version", result.StdErr);
-        Assert.Contains("ZeroDivisionError", result.StdErr);
+        var (log, wav) = RenderWith(dir, "0.5=DIR/v2.py", "1.0=DIR/raises.py");
+        Assert.Contains("rolling back", log.Text);
+        Assert.Contains("rolled back to the previous version", log.Text);
+        Assert.Contains("ZeroDivisionError", log.Text);
         Assert.Equal(0.5f, At(wav, 1.5));  // v2 again, the last good version
         Assert.Equal(0.5f, At(wav, 1.95));
     }
@@ -71,60 +79,65 @@ public sealed class HotReloadTests
     public async Task Saving_a_file_while_playing_is_heard_and_reported_in_the_stats()
     {
         using var dir = new TempDir();
-        var (result, wav, reload) = await PlayAndSave(dir, "v2.py");
+        // Periods of 8192 frames leave an idle gap of about 170 ms after each callback: a small module runs there.
+        var (log, wav, reload, observedMs) = await PlayAndSave(dir, "v2.py", period: 8192);
         Assert.Equal(0.25f, At(wav, 0.2));
         Assert.Equal(0.5f, At(wav, 2.9));
-        Assert.True(reload.GetProperty("ok").GetBoolean(), result.StdErr);
-        Assert.EndsWith("mod.py", reload.GetProperty("file").GetString());
-        // Live, a small module runs in the idle gap between callbacks (on the audio thread only if a callback beat it).
-        Assert.Contains(reload.GetProperty("applied_in").GetString(), new[] { "gap", "audio_thread" });
-        Assert.InRange(reload.GetProperty("save_to_live_ms").GetDouble(), 0, 1000);
-        Assert.InRange(reload.GetProperty("at_s").GetDouble(), 0.5, 3);
+        Assert.True(reload.Ok, log.Text);
+        Assert.EndsWith("mod.py", reload.File);
+        Assert.Equal("gap", reload.AppliedIn);
+        Assert.Contains("mod.py is live (between callbacks", log.Text);
+        // The reported latency is inside what the test saw from outside: from its write to the record.
+        Assert.InRange(reload.SaveToLiveMilliseconds, 0.001, observedMs);
+        // The swap's time is the frame where the recording changes from the old value to the new.
+        var firstNew = Enumerable.Range(0, wav.Frames).First(n => (float)wav.Samples[n * wav.Channels] == 0.5f);
+        Assert.Equal(firstNew, reload.AtSeconds * wav.SampleRate, 0.5);
     }
 
     /// <summary>
     /// Plays piece.csd (extended to 30 s) for 3 s on the null clock and copies <paramref name="save"/> over mod.py
-    /// about 1 s after playing started (not after the process started: on a loaded machine a save that came before
-    /// the orchestra ran mod.py would be the first version, not a reload).
+    /// once a second has played (not after the show was built: a save that came before the orchestra ran mod.py
+    /// would be the first version, not a reload). Returns the reload's record and how long the test waited for it.
     /// </summary>
-    private static async Task<(ProcessResult Result, WavFile Wav, JsonElement Reload)> PlayAndSave(TempDir dir, string save)
+    private static async Task<(ShowLog Log, WavFile Wav, ReloadRecord Reload, double ObservedMs)> PlayAndSave(TempDir dir, string save, int period = 256)
     {
         foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
         var csd = dir.File("piece.csd");
         File.WriteAllText(csd, File.ReadAllText(csd).Replace("i1 0 2", "i1 0 30"));
-        using var play = BackgroundProcess.CsPyLive(null, "play", csd, "--audio", "null", "--duration", "3",
-            "--record", dir.File("live.wav"), "--stats", dir.File("stats.json"), "--no-tui");
-        Assert.True(play.WaitForStdErr("Ctrl+C stops", TimeSpan.FromSeconds(60)), play.StdErr);
-        await Task.Delay(1000);
+        var log = new ShowLog();
+        var options = Options(new ShowRequest { Patch = csd, Audio = "null", Period = period, Duration = 3, Record = dir.File("live.wav") });
+        using var show = new Show(options, log.Write);
+        var run = Task.Run(() => show.Run());
+        Assert.True(Wait.Until(() => show.Engine.FramesPerformed >= show.Engine.SampleRate, TimeSpan.FromSeconds(60)), log.Text);
+        var saved = Stopwatch.GetTimestamp();
         File.WriteAllText(dir.File("mod.py"), File.ReadAllText(dir.File(save)));
-        var result = play.Wait(TimeSpan.FromSeconds(60));
-        Assert.True(result.ExitCode == 0, result.Output);
-        using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
-        var reload = Assert.Single(stats.RootElement.GetProperty("reloads").EnumerateArray()).Clone();
-        return (result, WavFile.Read(dir.File("live.wav")), reload);
+        Assert.True(Wait.Until(() => show.Reload!.Reloader.Records.Count > 0, TimeSpan.FromSeconds(30)), log.Text);
+        var observedMs = Stopwatch.GetElapsedTime(saved).TotalMilliseconds;
+        var stats = await run;
+        return (log, WavFile.Read(dir.File("live.wav")), Assert.Single(stats.Reloads), observedMs);
     }
 
     [Fact]
     public async Task Module_code_longer_than_the_idle_gap_is_undone_there_and_run_on_the_audio_thread()
     {
         using var dir = new TempDir();
-        var (result, wav, reload) = await PlayAndSave(dir, "slow.py");
-        Assert.True(reload.GetProperty("ok").GetBoolean(), result.StdErr);
-        Assert.Equal("audio_thread", reload.GetProperty("applied_in").GetString());
-        Assert.Contains("outlasted the idle gap", result.StdErr);
+        var (log, wav, reload, _) = await PlayAndSave(dir, "slow.py");
+        Assert.True(reload.Ok, log.Text);
+        Assert.Equal("audio_thread", reload.AppliedIn);
+        Assert.Contains("outlasted the idle gap", log.Text);
         Assert.Equal(0.25f, At(wav, 0.5));
         Assert.Equal(0.5f, At(wav, 2.9));
         // The audio thread ran the 12 ms of module code itself: the stall says so.
-        Assert.True(reload.GetProperty("stall_us").GetDouble() >= 12_000, reload.ToString());
+        Assert.True(reload.StallMicroseconds >= 12_000, reload.ToString());
     }
 
     [Fact]
     public async Task Module_code_that_swallows_the_overrun_with_a_bare_except_still_goes_to_the_audio_thread()
     {
         using var dir = new TempDir();
-        var (result, wav, reload) = await PlayAndSave(dir, "slowcaught.py");
-        Assert.True(reload.GetProperty("ok").GetBoolean(), result.StdErr);
-        Assert.Equal("audio_thread", reload.GetProperty("applied_in").GetString());
+        var (log, wav, reload, _) = await PlayAndSave(dir, "slowcaught.py");
+        Assert.True(reload.Ok, log.Text);
+        Assert.Equal("audio_thread", reload.AppliedIn);
         Assert.Equal(0.5f, At(wav, 2.9));
     }
 
@@ -132,10 +145,10 @@ public sealed class HotReloadTests
     public async Task While_playing_module_code_that_raises_changes_nothing()
     {
         using var dir = new TempDir();
-        var (result, wav, reload) = await PlayAndSave(dir, "modraise.py");
-        Assert.False(reload.GetProperty("ok").GetBoolean());
-        Assert.Contains("module code fails", reload.GetProperty("error").GetString());
-        Assert.Contains("raised while loading; nothing changed", result.StdErr);
+        var (log, wav, reload, _) = await PlayAndSave(dir, "modraise.py");
+        Assert.False(reload.Ok);
+        Assert.Contains("module code fails", reload.Error);
+        Assert.Contains("raised while loading; nothing changed", log.Text);
         Assert.All(new[] { 0.5, 1.5, 2.0, 2.9 }, t => Assert.Equal(0.25f, At(wav, t)));
     }
 
@@ -143,10 +156,10 @@ public sealed class HotReloadTests
     public async Task While_playing_new_code_that_raises_is_rolled_back()
     {
         using var dir = new TempDir();
-        var (result, wav, reload) = await PlayAndSave(dir, "raises.py");
-        Assert.True(reload.GetProperty("ok").GetBoolean()); // it loaded; then it raised when called
-        Assert.Contains("rolling back", result.StdErr);
-        Assert.Contains("ZeroDivisionError", result.StdErr);
+        var (log, wav, reload, _) = await PlayAndSave(dir, "raises.py");
+        Assert.True(reload.Ok); // it loaded; then it raised when called
+        Assert.Contains("rolling back", log.Text);
+        Assert.Contains("ZeroDivisionError", log.Text);
         Assert.Equal(0.25f, At(wav, 2.9));
     }
 }

@@ -63,6 +63,8 @@ public sealed class WavWriter : IDisposable
         stream.Write(header.ToArray());
     }
 
+    private bool closed;
+
     public long FramesWritten => dataBytes / (bytesPerSample * channels);
 
     /// <summary>Appends interleaved samples (a multiple of the channel count), normalised to ±1 full scale.</summary>
@@ -110,8 +112,11 @@ public sealed class WavWriter : IDisposable
         return (int)scaled;
     }
 
+    /// <summary>Writes the header's sizes and closes the file; once (later calls do nothing).</summary>
     public void Dispose()
     {
+        if (closed) return;
+        closed = true;
         if (dataBytes % 2 == 1) stream.WriteByte(0); // RIFF chunks are word-aligned
         if (stream.CanSeek)
         {

@@ -1,3 +1,4 @@
+using CsPyLive.Csound;
 using System.Runtime.InteropServices;
 using System.Text;
 using CsPyLive.Python.CPython;
@@ -122,7 +123,7 @@ internal static unsafe class OpcodeInit
                 try
                 {
                     source = File.ReadAllText(path);
-                    PythonSources.Note(path); // hot reload watches what the orchestra ran
+                    if (Engine.FromNative(csound) is { } engine) PythonSources.Note(engine, path); // hot reload watches what the orchestra ran
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

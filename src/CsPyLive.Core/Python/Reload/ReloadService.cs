@@ -14,10 +14,12 @@ public sealed class ReloadService : IDisposable
     private readonly SourceWatcher watcher = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
+    private readonly Engine engine;
 
     /// <summary>See <see cref="HotReloader"/> for <paramref name="gap"/> and <paramref name="autoRollback"/>. Control thread.</summary>
     public ReloadService(Engine engine, ICallbackGap? gap, bool autoRollback, Action<MessageKind, string> log)
     {
+        this.engine = engine;
         PythonRuntime.EnsureInitialized();
         var (major, minor) = PythonRuntime.VersionNumbers;
         var python = PythonCompiler.FindExecutable(major, minor)
@@ -51,7 +53,7 @@ public sealed class ReloadService : IDisposable
     /// </summary>
     public void Tick(TimeSpan wait = default)
     {
-        foreach (var path in PythonSources.TakeNew()) watcher.Watch(path);
+        foreach (var path in PythonSources.TakeNew(engine)) watcher.Watch(path);
         Reloader.Poll(wait);
     }
 

@@ -38,7 +38,7 @@ public sealed class SourceWatcher : IDisposable
             if (lastContent.ContainsKey(full)) return;
             lastContent[full] = ReadOrEmpty(full);
             var dir = System.IO.Path.GetDirectoryName(full)!;
-            if (watchers.ContainsKey(dir)) return;
+            if (watchers.ContainsKey(dir) || !Directory.Exists(dir)) return; // a folder gone since the file was run: nothing to watch
             var w = new FileSystemWatcher(dir)
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,

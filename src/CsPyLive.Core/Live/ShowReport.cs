@@ -1,0 +1,44 @@
+using CsPyLive.Audio;
+using CsPyLive.Csound;
+using CsPyLive.Inputs;
+using CsPyLive.Python.Reload;
+using CsPyLive.Realtime;
+
+namespace CsPyLive.Live;
+
+/// <summary>What a show says of itself: its first line, and its stats, each part reporting its own. Control thread.</summary>
+internal static class ShowReport
+{
+    /// <summary>"playing X on the jack backend (48000 Hz, 256 frames a period, ksmps 64) as JACK client 'cspylive', MIDI in from ..., recording to .... Ctrl+C stops."</summary>
+    public static string Describe(ShowOptions options, Engine engine, IAudioBackend backend, IReadOnlyList<IShowInput> inputs, Recorder? recorder)
+    {
+        var parts = new List<string>
+        {
+            $"playing {options.Patch.CsdPath} on the {backend.Name} backend ({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, " +
+            $"ksmps {engine.Ksmps}){(backend.Device.Length == 0 ? "" : " " + backend.Device)}",
+        };
+        parts.AddRange(inputs.Select(i => i.Describe().Description));
+        if (recorder is not null) parts.Add($"recording to {recorder.Path}");
+        return string.Join(", ", parts) + ". Ctrl+C stops.";
+    }
+
+    public static LiveStats Measure(Engine engine, IAudioBackend backend, ShowCallback callback, CallbackMonitor monitor,
+        IReadOnlyList<IShowInput> inputs, ReloadService? reload, long collections)
+    {
+        var reports = inputs.Select(i => i.Describe()).ToArray();
+        long Sum(InputKind kind, Func<InputReport, long> count) => reports.Where(r => r.Kind == kind).Sum(count);
+        var times = callback.CallbackTimes;
+        return new LiveStats
+        {
+            Backend = backend.Name, Xruns = backend.Xruns, Period = backend.PeriodFrames, SampleRate = backend.SampleRate,
+            Callbacks = times.Count, MaxCallbackMicroseconds = times.MaxMicroseconds,
+            P99CallbackMicroseconds = times.Percentile(0.99), P50CallbackMicroseconds = times.Percentile(0.50),
+            SecondsPlayed = callback.FramesPlayed / (double)backend.SampleRate, AudioThreadJitMethods = callback.AudioThreadJitMethods,
+            AudioThreadStuck = monitor.CallbackStartedAt != 0, GcCollections = collections,
+            MessagesDropped = engine.Messages.Dropped, ActionsDropped = engine.DroppedActions,
+            Reloads = reload?.Reloader.Records ?? [],
+            OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
+            MidiReceived = Sum(InputKind.Midi, r => r.Received),
+        };
+    }
+}
