@@ -15,8 +15,8 @@ namespace CsPyLive.Live;
 /// </summary>
 /// <remarks>
 /// <see cref="Process"/> is the audio thread's, allocation-free. <see cref="AboutToStart"/> (control thread) compiles
-/// what the audio thread will run (<see cref="RealtimeCode"/>), and after a device restart makes every input forget
-/// what the cut stream held. The counters are read by the control thread.
+/// what a real-time audio thread will run (<see cref="RealtimeCode"/>), and after a device restart makes every input
+/// forget what the cut stream held. The counters are read by the control thread.
 /// </remarks>
 internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMonitor monitor, IReadOnlyList<IShowInput> inputs,
     IAudioThreadObserver[] observers) : IAudioCallback
@@ -49,7 +49,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMo
 
     public void AboutToStart(in AudioStart start)
     {
-        RealtimeCode.Prepare();
+        if (start.IsRealtime) RealtimeCode.Prepare(); // offline, a first call's compile costs time, never a deadline
         monitor.Starting(start.SampleRate, start.PeriodFrames, start.IsRealtime);
         if (start.IsRestart)
             foreach (var input in inputs) input.ForgetHeld();

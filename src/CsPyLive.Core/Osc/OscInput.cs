@@ -33,7 +33,7 @@ public sealed class OscInput : IShowInput
     /// <summary>
     /// OSC for <paramref name="engine"/> (started), listening where <paramref name="listen"/> says once attached (null:
     /// no sockets, for tests and benchmarks that hand packets to <see cref="Dispatcher"/> themselves). Throws
-    /// <see cref="InvalidOperationException"/> when a route needs Python and none can be loaded.
+    /// <see cref="InputUnavailableException"/> when a route needs Python and none can be loaded.
     /// </summary>
     public OscInput(Engine engine, ActionSink sink, OscConfig config, OscOptions? listen, IShowPanic panic, Action<MessageKind, string> log)
     {
@@ -102,7 +102,7 @@ public sealed class OscInput : IShowInput
         catch (Exception e) when (e is DllNotFoundException or Python.PythonException)
         {
             if (config.Routes.Any(r => r.Python is not null))
-                throw new InvalidOperationException($"osc: a route assigns a Python global, but Python is not available ({e.Message})", e);
+                throw new InputUnavailableException($"OSC: a route in patch.yaml assigns a Python global, but Python is not available ({e.Message})", e);
             log(MessageKind.Warning, $"osc: Python is not available ({e.Message}); /py/ addresses are refused");
             return null;
         }
