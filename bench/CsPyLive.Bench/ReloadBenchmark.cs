@@ -68,11 +68,11 @@ internal static class ReloadBenchmark
         // One engine for three runs, so this composes a show's callback parts itself: first a second of playing with
         // nothing measured (the first callbacks pay for first touches of everything), then the saves, then quiet.
         Play(engine, 1.0, CancellationToken.None);
-        var monitor = new CallbackMonitor();
-        using var service = new ReloadService(engine, monitor, autoRollback: true, (_, _) => { });
+        var callback = TimedCallback(engine);
+        using var service = new ReloadService(engine, callback, autoRollback: true, (_, _) => { });
         service.Watch(module);
         using var cancel = new CancellationTokenSource();
-        var run = Task.Run(() => Play(engine, null, cancel.Token, monitor, service));
+        var run = Task.Run(() => Play(engine, null, cancel.Token, callback, service));
 
         Gil.ResetMaxWait();
         var saveToLive = new List<double>();
@@ -160,10 +160,10 @@ internal static class ReloadBenchmark
     /// </summary>
     private static (long Callbacks, long Xruns, double P50CallbackMicroseconds, double P99CallbackMicroseconds,
         double MaxCallbackMicroseconds, long GcCollections, double SecondsPlayed) Play(Engine engine, double? seconds,
-        CancellationToken cancel, CallbackMonitor? monitor = null, ReloadService? reload = null)
+        CancellationToken cancel, ShowCallback? played = null, ReloadService? reload = null)
     {
         using IAudioBackend backend = new NullAudioBackend((int)engine.SampleRate, 256, engine.OutputChannels);
-        var callback = new ShowCallback(engine, null, monitor ?? new CallbackMonitor(), [], [new TimedGil()]);
+        var callback = played ?? TimedCallback(engine);
         var limit = seconds is { } s ? (long)Math.Round(s * engine.SampleRate) : long.MaxValue;
         var gc = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         backend.Run(callback, wait =>
@@ -177,6 +177,9 @@ internal static class ReloadBenchmark
         return (t.Count, backend.Xruns, t.Percentile(0.5), t.Percentile(0.99), t.MaxMicroseconds,
             GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2) - gc, callback.FramesPlayed / engine.SampleRate);
     }
+
+    /// <summary>A show's callback whose audio thread times every GIL acquisition.</summary>
+    private static ShowCallback TimedCallback(Engine engine) => new(engine, null, [], [new TimedGil()]);
 
     /// <summary>Times every GIL acquisition of the audio thread from its first callback on.</summary>
     private sealed class TimedGil : IAudioThreadObserver

@@ -7,8 +7,9 @@ namespace CsPyLive.Csound;
 /// spout as far as the current k-cycle goes and the rest carried to the next block; input goes the other way through
 /// a small FIFO, with a constant delay of one k-cycle when blocks and k-cycles do not line up.
 /// </summary>
-/// <remarks>Performing thread only, after <see cref="Engine.Start"/>. Allocation-free.</remarks>
-internal sealed unsafe class BlockAdapter
+/// <remarks>Performing thread only, after <see cref="Engine.Start"/>. Allocation-free. A struct held in a field of
+/// <see cref="Engine"/> and used there in place, so the block loop touches no object beside the engine's.</remarks>
+internal unsafe struct BlockAdapter
 {
     private readonly Engine engine;
     private readonly double* spout;
@@ -40,7 +41,7 @@ internal sealed unsafe class BlockAdapter
     }
 
     /// <summary>Frames of the current k-cycle not handed out yet.</summary>
-    public int FramesLeftInKCycle => ksmps - spoutFrame;
+    public readonly int FramesLeftInKCycle => ksmps - spoutFrame;
 
     /// <summary>A new k-cycle was performed: its spout is whole again.</summary>
     public void KCyclePerformed() => spoutFrame = 0;

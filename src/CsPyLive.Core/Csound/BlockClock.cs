@@ -10,8 +10,9 @@ namespace CsPyLive.Csound;
 /// <remarks>
 /// A sequence lock: the writer makes the version odd, writes the pair, makes it even; a reader retries until it saw
 /// the same even version before and after. The writer never waits, and readers are other threads, so a retry is rare.
+/// A struct held in a field of <see cref="Engine"/> and used there in place, so the audio thread touches no extra object.
 /// </remarks>
-internal sealed class BlockClock
+internal struct BlockClock
 {
     private long version;
     private long frame;

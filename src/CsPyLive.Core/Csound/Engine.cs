@@ -31,10 +31,11 @@ public sealed unsafe partial class Engine : IDisposable
     private static int initialized;
 
     private readonly GCHandle self;
-    private readonly ActionScheduler actions = new();
-    private readonly BlockClock clock = new();
     private readonly ChannelTable channels;
-    private BlockAdapter blocks = null!;
+    // Structs used in place: their state sits in this object, which the audio thread touches anyway (ADR 0009).
+    private ActionScheduler actions = new();
+    private BlockClock clock;
+    private BlockAdapter blocks;
     private HostMidiInput? hostMidi;
     private nint csound;
     private long framesPerformed;

@@ -26,7 +26,7 @@ internal static class RealtimeCode
     /// <summary>Types whose code runs on the audio thread (the callback, opcodes Csound calls there, k-boundary work).</summary>
     private static readonly Type[] AudioThreadTypes =
     [
-        typeof(ShowCallback), typeof(CallbackMonitor), typeof(Recorder), typeof(Engine), typeof(BlockAdapter), typeof(ActionScheduler),
+        typeof(ShowCallback), typeof(Recorder), typeof(Engine), typeof(BlockAdapter), typeof(ActionScheduler),
         typeof(ChannelTable), typeof(BlockClock), typeof(HostMidiInput), typeof(KBoundaryHandlers), typeof(BoundedQueue<TimedAction>),
         typeof(DurationHistogram), typeof(SampleRing), typeof(ThreadScheduling), typeof(NullAudioBackend),
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
@@ -58,7 +58,7 @@ internal static class RealtimeCode
         (typeof(BoundedQueue<TimedAction>), "get_IsEmpty"), (typeof(ActionScheduler), "get_HasWork"), (typeof(ActionScheduler), "ApplyDue"),
         (typeof(BlockAdapter), "PullInput"), (typeof(Engine), "PerformKCycle"), (typeof(BlockAdapter), "PushInput"),
         (typeof(BlockAdapter), "ProcessBlock"), (typeof(BlockAdapter), "Process"), (typeof(BlockClock), "Mark"), (typeof(Engine), "Process"),
-        (typeof(CallbackMonitor), "Entered"), (typeof(CallbackMonitor), "Left"), (typeof(ShowCallback), "Process"),
+        (typeof(ShowCallback), "Process"),
     ];
 
     /// <summary>The same for the JACK callback, compiled once libjack is loaded.</summary>

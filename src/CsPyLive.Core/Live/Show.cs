@@ -13,8 +13,9 @@ namespace CsPyLive.Live;
 /// <summary>
 /// One performance of a patch, and the one place its parts are wired. It builds them in this order and disposes
 /// them in the reverse: the engine (compiled and started in the patch's folder), the audio backend (through
-/// <see cref="AudioBackendFactory"/>, which says why when <c>auto</c> fell back), the recorder, the inputs (MIDI, OSC)
-/// with the one panic, hot reload, the Python watchdog, and the audio callback that joins them.
+/// <see cref="AudioBackendFactory"/>, which says why when <c>auto</c> chose what it chose), the recorder, the inputs
+/// (MIDI, OSC) with the one panic, the audio callback that joins them, hot reload and the Python watchdog (which
+/// both watch the callback).
 /// </summary>
 /// <remarks>
 /// <para>Lifecycle: <see cref="Stage.Opened"/> (constructed) → <see cref="Stage.Running"/> (<see cref="Run"/>) →
@@ -38,10 +39,10 @@ public sealed class Show : IDisposable
     private readonly Recorder? recorder;
     private readonly List<IShowInput> inputs = [];
     private readonly ShowPanic? panic;
-    private readonly CallbackMonitor monitor = new();
+    private readonly List<IAudioThreadObserver> observers = [];
+    private readonly ShowCallback? callback;
     private readonly ReloadService? reload;
     private readonly PythonWatchdog? watchdog;
-    private readonly ShowCallback? callback;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -56,9 +57,9 @@ public sealed class Show : IDisposable
             Session.Start(engine, options.Patch, e => { if (wantsMidi && options.Midi.Route == MidiRoute.Csound) csoundMidi = CsoundMidiInput.Attach(e); });
             engine.Messages.Drain(log);
             var sink = new ActionSink(engine);
-            (backend, var fallback) = AudioBackendFactory.Open(options with { Jack = options.Jack with { Log = Warn } },
+            (backend, var why) = AudioBackendFactory.Open(options with { Jack = options.Jack with { Log = Warn } },
                 (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels);
-            if (fallback is not null) Say(fallback);
+            if (why is not null) Say(why);
             if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
                     options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
@@ -72,10 +73,10 @@ public sealed class Show : IDisposable
             }
             if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
             foreach (var input in inputs) input.Attach(backend);
+            callback = new ShowCallback(engine, recorder, inputs, observers);
             reload = StartReload(sink);
             if (reload is not null && !options.IsRender)
-                watchdog = new PythonWatchdog(monitor, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages);
-            callback = new ShowCallback(engine, recorder, monitor, inputs, watchdog is null ? [] : [watchdog]);
+                observers.Add(watchdog = new PythonWatchdog(callback, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages));
         }
         catch
         {
@@ -125,7 +126,7 @@ public sealed class Show : IDisposable
                 Control();
                 if (!cancel.IsCancellationRequested && !audio.ScoreEnded && audio.FramesPlayed < limit) return true;
                 audio.RequestJitCount(); // the audio thread reads its own count at the end of its next callback
-                while (audio.JitCountPending && monitor.WaitForCallbackGap()) { }
+                while (audio.JitCountPending && audio.WaitForCallbackGap()) { }
                 return false;
             });
         }
@@ -136,7 +137,7 @@ public sealed class Show : IDisposable
         reload?.Tick(wait: options.IsRender ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
         engine.Messages.Drain(log, flush: true);
         recorder?.Dispose(); // the recording is whole once the show has stopped, as the stats are
-        var stats = ShowReport.Measure(engine, backend!, callback!, monitor, inputs, reload, CountCollections() - gcBefore);
+        var stats = ShowReport.Measure(engine, backend!, callback!, inputs, reload, CountCollections() - gcBefore);
         if (!options.IsRender)
             Say($"played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
         if (options.Stats is { } path) stats.WriteJson(path);
@@ -167,7 +168,7 @@ public sealed class Show : IDisposable
         }
         var modules = Directory.GetFiles(options.Patch.Directory, "*.py");
         if (!PythonOpcodes.UsedBy(engine) && modules.Length == 0) return null;
-        var service = new ReloadService(engine, monitor, options.AutoRollback, log);
+        var service = new ReloadService(engine, callback, options.AutoRollback, log);
         foreach (var m in modules) service.Watch(m);
         service.Tick();
         Say($"watching {string.Join(", ", service.WatchedFiles.Select(Path.GetFileName))} for saves");
@@ -196,7 +197,7 @@ public sealed class Show : IDisposable
         if (State == Stage.Disposed) return;
         State = Stage.Disposed;
         backend?.Stop();
-        if (monitor.CallbackStartedAt != 0)
+        if (callback?.CallbackStartedAt is > 0)
         {
             recorder?.Dispose(); // a valid file up to what was played; nothing else can be torn down safely
         }

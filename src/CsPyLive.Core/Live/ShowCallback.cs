@@ -10,18 +10,26 @@ namespace CsPyLive.Live;
 
 /// <summary>
 /// A show's audio callback: the engine performs on the backend's audio thread, one call per period, with no
-/// buffering in between; the recorder gets a copy; the callback's time goes into a histogram, and its timestamps
-/// into the <see cref="CallbackMonitor"/> that reload and the watchdog read.
+/// buffering in between; the recorder gets a copy; the callback's time goes into a histogram, and its timestamps are
+/// what reload and the watchdog read (<see cref="ICallbackGap"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="Process"/> is the audio thread's, allocation-free. <see cref="AboutToStart"/> (control thread) compiles
-/// what a real-time audio thread will run (<see cref="RealtimeCode"/>), and after a device restart makes every input
-/// forget what the cut stream held. The counters are read by the control thread.
+/// <para><see cref="Process"/> is the audio thread's, allocation-free. <see cref="AboutToStart"/> (control thread)
+/// compiles what a real-time audio thread will run (<see cref="RealtimeCode"/>), takes the observers the show has
+/// by then (the watchdog), and after a device restart makes every input forget what the cut stream held. The
+/// counters are read by other threads.</para>
+/// <para>The gap's timestamps are fields here, not a separate object: every object the callback touches is a cache
+/// line that may be cold when the device wakes the thread, and on JACK each measured as part of the host's overhead
+/// (ADR 0009).</para>
 /// </remarks>
-internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMonitor monitor, IReadOnlyList<IShowInput> inputs,
-    IAudioThreadObserver[] observers) : IAudioCallback
+internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyList<IShowInput> inputs,
+    IReadOnlyList<IAudioThreadObserver> observers) : IAudioCallback, ICallbackGap
 {
     private readonly DurationHistogram callbackTimes = new();
+    private IAudioThreadObserver[] observing = [];
+    private long callbackStartedAt;
+    private long periodTicks = Stopwatch.Frequency / 100;
+    private volatile bool realtime = true;
     private long framesPlayed;
     private long callbacks;
     private volatile bool scoreEnded;
@@ -47,10 +55,28 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMo
 
     public bool JitCountPending => jitCountWanted;
 
+    public long CallbackStartedAt => Volatile.Read(ref callbackStartedAt);
+
+    public bool WaitForCallbackGap()
+    {
+        if (!realtime) return false;
+        var seen = Volatile.Read(ref callbacks);
+        var limit = Stopwatch.GetTimestamp() + 2 * Volatile.Read(ref periodTicks);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref callbacks) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > limit) return false;
+            spinner.SpinOnce(sleep1Threshold: -1); // yield, never sleep a whole millisecond: the gap is short
+        }
+        return true;
+    }
+
     public void AboutToStart(in AudioStart start)
     {
         if (start.IsRealtime) RealtimeCode.Prepare(); // offline, a first call's compile costs time, never a deadline
-        monitor.Starting(start.SampleRate, start.PeriodFrames, start.IsRealtime);
+        Volatile.Write(ref periodTicks, Stopwatch.Frequency * start.PeriodFrames / start.SampleRate);
+        realtime = start.IsRealtime;
+        observing = [.. observers]; // an array: no enumerator on the audio thread
         if (start.IsRestart)
             foreach (var input in inputs) input.ForgetHeld();
         newRun = true;
@@ -60,7 +86,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMo
     public int Process(in AudioBuffers buffers)
     {
         var start = Stopwatch.GetTimestamp();
-        monitor.Entered(start);
+        Volatile.Write(ref callbackStartedAt, start);
         if (newRun) FirstOfRun();
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
         recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
@@ -73,7 +99,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMo
             jitCountWanted = false;
         }
         Volatile.Write(ref callbacks, callbacks + 1);
-        monitor.Left();
+        Volatile.Write(ref callbackStartedAt, 0);
         return produced;
     }
 
@@ -86,7 +112,8 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, CallbackMo
             jitMethodsAtFirstCallback = JitInfo.GetCompiledMethodCount(currentThread: true);
             jitMethodsLastCounted = jitMethodsAtFirstCallback;
         }
-        for (var i = 0; i < observers.Length; i++) observers[i].OnAudioThread(); // an array: no enumerator on the audio thread
+        var list = observing;
+        for (var i = 0; i < list.Length; i++) list[i].OnAudioThread();
     }
 
     public void Stopped() { }

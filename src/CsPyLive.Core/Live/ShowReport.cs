@@ -2,7 +2,6 @@ using CsPyLive.Audio;
 using CsPyLive.Csound;
 using CsPyLive.Inputs;
 using CsPyLive.Python.Reload;
-using CsPyLive.Realtime;
 
 namespace CsPyLive.Live;
 
@@ -22,7 +21,7 @@ internal static class ShowReport
         return string.Join(", ", parts) + ". Ctrl+C stops.";
     }
 
-    public static LiveStats Measure(Engine engine, IAudioBackend backend, ShowCallback callback, CallbackMonitor monitor,
+    public static LiveStats Measure(Engine engine, IAudioBackend backend, ShowCallback callback,
         IReadOnlyList<IShowInput> inputs, ReloadService? reload, long collections)
     {
         var reports = inputs.Select(i => i.Describe()).ToArray();
@@ -34,7 +33,7 @@ internal static class ShowReport
             Callbacks = times.Count, MaxCallbackMicroseconds = times.MaxMicroseconds,
             P99CallbackMicroseconds = times.Percentile(0.99), P50CallbackMicroseconds = times.Percentile(0.50),
             SecondsPlayed = callback.FramesPlayed / (double)backend.SampleRate, AudioThreadJitMethods = callback.AudioThreadJitMethods,
-            AudioThreadStuck = monitor.CallbackStartedAt != 0, GcCollections = collections,
+            AudioThreadStuck = callback.CallbackStartedAt != 0, GcCollections = collections,
             MessagesDropped = engine.Messages.Dropped, ActionsDropped = engine.DroppedActions,
             Reloads = reload?.Reloader.Records ?? [],
             OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
