@@ -14,7 +14,7 @@ public sealed class WavWriter : IDisposable
     private readonly Stream stream;
     private readonly int channels;
     private readonly int bytesPerSample;
-    private readonly SampleFormat format;
+    private readonly DeviceSampleType sampleType;
     private readonly long dataSizeOffset;
     private readonly long riffSizeOffset = 4;
     private readonly long factOffset = -1;
@@ -32,8 +32,8 @@ public sealed class WavWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
         this.stream = stream;
         this.channels = channels;
-        this.format = format;
-        bytesPerSample = format switch { SampleFormat.Float32 => 4, SampleFormat.Pcm24 => 3, _ => 2 };
+        sampleType = format switch { SampleFormat.Float32 => DeviceSampleType.Float32, SampleFormat.Pcm24 => DeviceSampleType.Int24, _ => DeviceSampleType.Int16 };
+        bytesPerSample = SampleConverters.BytesPerSample(sampleType);
         var isFloat = format == SampleFormat.Float32;
 
         var header = new List<byte>(64);
@@ -76,40 +76,9 @@ public sealed class WavWriter : IDisposable
         if (dataBytes + bytes > uint.MaxValue - 64) throw new IOException("WAV files are limited to 4 GiB");
         if (scratch.Length < bytes) scratch = new byte[bytes];
         var dst = scratch.AsSpan(0, bytes);
-        switch (format)
-        {
-            case SampleFormat.Float32:
-                for (var i = 0; i < interleaved.Length; i++)
-                    BinaryPrimitives.WriteSingleLittleEndian(dst[(i * 4)..], interleaved[i]);
-                break;
-            case SampleFormat.Pcm24:
-                for (var i = 0; i < interleaved.Length; i++)
-                {
-                    var v = ToInt(interleaved[i], 0x7FFFFF);
-                    dst[i * 3] = (byte)v;
-                    dst[i * 3 + 1] = (byte)(v >> 8);
-                    dst[i * 3 + 2] = (byte)(v >> 16);
-                }
-                break;
-            case SampleFormat.Pcm16:
-                for (var i = 0; i < interleaved.Length; i++)
-                    BinaryPrimitives.WriteInt16LittleEndian(dst[(i * 2)..], (short)ToInt(interleaved[i], 0x7FFF));
-                break;
-        }
+        SampleConverters.Encode(interleaved, dst, sampleType);
         stream.Write(dst);
         dataBytes += bytes;
-    }
-
-    /// <summary>
-    /// Scales to integer full scale as <c>csound -s</c>/<c>-3</c> does through libsndfile 1.2 (times 2^(bits-1),
-    /// rounded down), clipping at the rails. Matches csound's files within one LSB (csound scales the double).
-    /// </summary>
-    private static int ToInt(float sample, int fullScale)
-    {
-        var scaled = Math.Floor((double)sample * (fullScale + 1.0));
-        if (scaled >= fullScale) return fullScale;
-        if (scaled <= -fullScale - 1) return -fullScale - 1;
-        return (int)scaled;
     }
 
     /// <summary>Writes the header's sizes and closes the file; once (later calls do nothing).</summary>
