@@ -3,11 +3,11 @@
 # Usage: scripts/ensure-deps.sh [--for-tests]
 set -euo pipefail
 
-runtime_pkgs=(libcsound64-6.0 libpython3.11 python3 jackd2)
-# The tests compare against the real csound CLI and Csound's stock Python opcodes (csound-plugins), compile a C
-# probe against the headers, and use liblo's oscsend/oscdump as independent OSC peers. The JACK tests run their own
+runtime_pkgs=(libcsound64-6.0 libpython3.11 python3 jackd2 libportaudio2)
+# The tests compare against the real csound CLI and Csound's stock Python opcodes (csound-plugins), compile C
+# probes against Csound's and PortAudio's headers, and use liblo's oscsend/oscdump as independent OSC peers. The JACK tests run their own
 # headless jackd and use jackd2's tools (jack_wait, jack_lsp, jack_rec, jack_bufsize): no JACK headers needed.
-test_pkgs=(csound csound-plugins libcsound64-dev gcc libc6-dev liblo-tools python3-numpy procps)
+test_pkgs=(csound csound-plugins libcsound64-dev portaudio19-dev gcc libc6-dev liblo-tools python3-numpy procps)
 
 want=("${runtime_pkgs[@]}")
 if [[ "${1:-}" == "--for-tests" ]]; then want+=("${test_pkgs[@]}"); fi

@@ -9,6 +9,7 @@ using CsPyLive.Bench;
 //   osc-throughput [seconds=10]          OSC messages/s on loopback; callback times with and without a flood
 //   midi-jitter [seconds=20]             JACK MIDI onset jitter: cspylive --midi-in jack vs csound -+rtmidi=jack
 //   midi-latency [seconds=10]            JACK MIDI note-on to first sample: cspylive vs csound -+rtmidi=jack
+//   portaudio-overhead [seconds=20]      PortAudio through JACK against our JACK backend: audio-thread CPU a period
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -19,6 +20,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["osc-throughput"] = OscThroughputBenchmark.Run,
     ["midi-jitter"] = MidiJitterBenchmark.Run,
     ["midi-latency"] = MidiLatencyBenchmark.Run,
+    ["portaudio-overhead"] = PortAudioOverheadBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

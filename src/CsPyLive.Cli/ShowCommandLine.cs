@@ -13,7 +13,8 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Argument<string> Patch = new("patch") { Description = "a .csd file or a patch folder" };
     public readonly Option<double?> Duration = new("--duration", "-d") { Description = "seconds to play (render: default until the score ends)" };
     // play
-    public readonly Option<string?> Audio = new("--audio") { Description = $"audio backend: auto, null (a real-time clock, no device) or jack (default {host.Audio.Backend})" };
+    public readonly Option<string?> Audio = new("--audio") { Description = $"audio backend: auto, jack, portaudio, asio (Windows) or null (a real-time clock, no device); default {host.Audio.Backend}" };
+    public readonly Option<string?> Device = new("--device") { Description = "the device: a PortAudio device name or number, or an ASIO driver (cspylive devices lists them)" };
     public readonly Option<string?> Record = new("--record") { Description = "write what the engine produced to this WAV file" };
     public readonly Option<string?> Stats = new("--stats") { Description = "write measurements as JSON here when the run ends" };
     public readonly Option<int?> Period = new("--period") { Description = $"frames per audio period (null backend; JACK's is the server's; default {host.Audio.Period})" };
@@ -36,11 +37,11 @@ internal sealed class ShowCommandLine(HostConfig host)
 
     public Command Play(string name, string description)
     {
-        Audio.AcceptOnlyFromAmong("auto", "null", "jack");
+        Audio.AcceptOnlyFromAmong("auto", "null", "jack", "portaudio", "asio");
         MidiIn.AcceptOnlyFromAmong("none", "jack");
         return new Command(name, description)
         {
-            Patch, Audio, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
+            Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
             OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort,
         };
     }
@@ -54,7 +55,7 @@ internal sealed class ShowCommandLine(HostConfig host)
     /// <summary>What was given; options of the other command are simply absent.</summary>
     public ShowRequest Request(ParseResult r) => new()
     {
-        Patch = r.GetValue(Patch)!, Duration = r.GetValue(Duration), Audio = r.GetValue(Audio), Record = r.GetValue(Record),
+        Patch = r.GetValue(Patch)!, Duration = r.GetValue(Duration), Audio = r.GetValue(Audio), Device = r.GetValue(Device), Record = r.GetValue(Record),
         Stats = r.GetValue(Stats), Period = r.GetValue(Period), JackName = r.GetValue(JackName), NoConnect = r.GetValue(NoConnect),
         PythonBudgetMs = r.GetValue(Budget), NoAutoRollback = r.GetValue(NoRollback), MidiIn = r.GetValue(MidiIn),
         OscPort = r.GetValue(OscPort), OscTcpPort = r.GetValue(OscTcpPort), OscBind = r.GetValue(OscBind), OscAllow = r.GetValue(OscAllow),

@@ -5,11 +5,14 @@ namespace CsPyLive.Audio;
 /// <remarks>Every member but the callbacks themselves is for control threads.</remarks>
 public interface IAudioBackend : IDisposable
 {
-    /// <summary>The backend's name as <c>--audio</c> takes it: jack, null, offline.</summary>
+    /// <summary>The backend's name as <c>--audio</c> takes it: jack, portaudio, asio, null, offline.</summary>
     string Name { get; }
 
-    /// <summary>How the device is known to the user, for the first line of play ("as JACK client 'cspylive'"); empty for none.</summary>
-    string Device { get; }
+    /// <summary>The device's own name (the JACK client, the sound card, the ASIO driver), for the stats; empty for none.</summary>
+    string DeviceName { get; }
+
+    /// <summary>The device as the first line of play says it ("as JACK client 'cspylive'"); empty for none.</summary>
+    string DeviceDescription { get; }
 
     /// <summary>Whether what it plays reaches a listener (a sound device), rather than a clock or a file.</summary>
     bool IsAudible { get; }

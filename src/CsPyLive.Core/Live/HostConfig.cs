@@ -17,7 +17,7 @@ public sealed record HostConfig
     {
         private readonly string backend = "auto";
 
-        /// <summary>auto, jack or null. YAML reads an unquoted <c>null</c> as no value: that means the null backend.</summary>
+        /// <summary>auto, jack, portaudio, asio or null. YAML reads an unquoted <c>null</c> as no value: that means the null backend.</summary>
         public string Backend { get => backend; init => backend = value ?? "null"; }
         public int Period { get; init; } = 256;
         public string JackClient { get; init; } = "cspylive";
@@ -37,8 +37,8 @@ public sealed record HostConfig
     /// <summary>Throws <see cref="ConfigException"/> (without an origin) for the first value that cannot be used.</summary>
     public void Validate()
     {
-        if (Audio.Backend is not ("auto" or "null" or "jack"))
-            throw new ConfigException("audio.backend", $"'{Audio.Backend}' is not a backend (auto, null or jack)");
+        if (Audio.Backend is not ("auto" or "null" or "jack" or "portaudio" or "asio"))
+            throw new ConfigException("audio.backend", $"'{Audio.Backend}' is not a backend (auto, null, jack, portaudio or asio)");
         ShowOptions.CheckPeriod("audio.period", Audio.Period);
         if (string.IsNullOrWhiteSpace(Audio.JackClient)) throw new ConfigException("audio.jack_client", "must not be empty");
         if (!(Python.BudgetMs > 0)) throw new ConfigException("python.budget_ms", $"must be positive, not {Python.BudgetMs}");

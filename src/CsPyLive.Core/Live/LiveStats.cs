@@ -27,6 +27,8 @@ public sealed record LiveStats
     public long GcCollections { get; init; }
     public double SecondsPlayed { get; init; }
     public string Backend { get; init; } = "";
+    /// <summary>The device played on: the JACK client, the sound card, the ASIO driver; empty for none.</summary>
+    public string Device { get; init; } = "";
     public long MessagesDropped { get; init; }
     public long ActionsDropped { get; init; }
 
@@ -43,6 +45,7 @@ public sealed record LiveStats
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteString("backend", Backend);
+        w.WriteString("device", Device);
         w.WriteNumber("callbacks", Callbacks);
         w.WriteNumber("xruns", Xruns);
         w.WriteNumber("period", Period);

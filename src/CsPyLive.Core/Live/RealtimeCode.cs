@@ -47,6 +47,10 @@ internal static class RealtimeCode
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
     private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack)];
 
+    /// <summary>And for PortAudio, once loaded; the ASIO path is managed code (NAudio raises it) and always compiled.</summary>
+    private static readonly Type[] PortAudioTypes = [typeof(Audio.PortAudio.PortAudioBackend), typeof(Audio.PortAudio.Interop.PortAudio)];
+    private static readonly Type[] AsioTypes = [typeof(Audio.Asio.AsioAudioBackend), typeof(Audio.SampleConverters)];
+
     /// <summary>
     /// A callback's steady-state path, callees before callers: compiled first and one after the other, so that its
     /// code sits together on a few pages instead of among a few hundred methods. On this VM every cold page or line
@@ -84,6 +88,8 @@ internal static class RealtimeCode
             PrepareAll(AudioThreadTypes, HotPath);
             if (PythonLibrary.LoadedPath is not null) PrepareAll(PythonTypes, []);
             if (Audio.Jack.Interop.JackLibrary.IsLoaded) PrepareAll(JackTypes, JackHotPath);
+            if (Audio.PortAudio.Interop.PortAudioLibrary.IsLoaded) PrepareAll(PortAudioTypes, []);
+            PrepareAll(AsioTypes, []);
         }
     }
 

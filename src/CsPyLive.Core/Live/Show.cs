@@ -57,8 +57,7 @@ public sealed class Show : IDisposable
             Session.Start(engine, options.Patch, e => { if (wantsMidi && options.Midi.Route == MidiRoute.Csound) csoundMidi = CsoundMidiInput.Attach(e); });
             engine.Messages.Drain(log);
             var sink = new ActionSink(engine);
-            (backend, var why) = AudioBackendFactory.Open(options with { Jack = options.Jack with { Log = Warn } },
-                (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels);
+            (backend, var why) = AudioBackendFactory.Open(options, (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels, Warn);
             if (why is not null) Say(why);
             if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,

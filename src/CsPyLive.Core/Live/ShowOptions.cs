@@ -13,6 +13,7 @@ public sealed record ShowRequest
 {
     public required string Patch { get; init; }
     public string? Audio { get; init; }
+    public string? Device { get; init; }
     public int? Period { get; init; }
     public string? JackName { get; init; }
     public bool NoConnect { get; init; }
@@ -52,8 +53,10 @@ public sealed record ShowOptions
     public const double MidiTailSeconds = 3;
 
     public required PatchSource Patch { get; init; }
-    /// <summary>auto, null, jack, or offline (render).</summary>
+    /// <summary>auto, null, jack, portaudio, asio, or offline (render).</summary>
     public string Audio { get; init; } = "auto";
+    /// <summary>The device <c>--device</c> names (a PortAudio device name or index, an ASIO driver); null: the default.</summary>
+    public string? Device { get; init; }
     /// <summary>Frames a period for the clock-driven backends (JACK's is the server's).</summary>
     public int Period { get; init; } = 256;
     public JackOptions Jack { get; init; } = new();
@@ -105,7 +108,12 @@ public sealed record ShowOptions
         var config = PatchConfig.Load(patch.Directory);
         var osc = config.Osc ?? new OscConfig();
         var audio = r.Output is not null ? "offline" : r.Audio ?? host.Audio.Backend;
-        if (audio is not ("auto" or "null" or "jack" or "offline")) throw new ConfigException("--audio", $"'{audio}' is not a backend (auto, null or jack)", cli);
+        if (audio is not ("auto" or "null" or "jack" or "portaudio" or "asio" or "offline"))
+            throw new ConfigException("--audio", $"'{audio}' is not a backend (auto, null, jack, portaudio or asio)", cli);
+        if (audio == "asio" && !OperatingSystem.IsWindows())
+            throw new ConfigException("--audio", "asio needs Windows (ASIO drivers exist only there); here use jack or portaudio", cli);
+        if (r.Device is not null && audio is "null" or "offline")
+            throw new ConfigException("--device", $"the {audio} backend has no devices (--device goes with --audio portaudio, asio or auto)", cli);
         if (r.Duration is { } d && !(d > 0)) throw new ConfigException("--duration", $"must be positive, not {d}", cli);
         if (r.Period is { } p) CheckPeriod("--period", p, cli);
         if (r.PythonBudgetMs is { } b && !(b > 0)) throw new ConfigException("--python-budget-ms", $"must be positive, not {b}", cli);
@@ -118,6 +126,7 @@ public sealed record ShowOptions
         {
             Patch = patch,
             Audio = audio,
+            Device = r.Device,
             Period = r.Period ?? host.Audio.Period,
             Jack = new JackOptions { ClientName = r.JackName ?? host.Audio.JackClient, AutoConnect = host.Audio.Connect && !r.NoConnect },
             Duration = duration,

@@ -14,7 +14,7 @@ internal static class ShowReport
         var parts = new List<string>
         {
             $"playing {options.Patch.CsdPath} on the {backend.Name} backend ({backend.SampleRate} Hz, {backend.PeriodFrames} frames a period, " +
-            $"ksmps {engine.Ksmps}){(backend.Device.Length == 0 ? "" : " " + backend.Device)}",
+            $"ksmps {engine.Ksmps}){(backend.DeviceDescription.Length == 0 ? "" : " " + backend.DeviceDescription)}",
         };
         parts.AddRange(inputs.Select(i => i.Describe().Description));
         if (recorder is not null) parts.Add($"recording to {recorder.Path}");
@@ -29,7 +29,7 @@ internal static class ShowReport
         var times = callback.CallbackTimes;
         return new LiveStats
         {
-            Backend = backend.Name, Xruns = backend.Xruns, Period = backend.PeriodFrames, SampleRate = backend.SampleRate,
+            Backend = backend.Name, Device = backend.DeviceName, Xruns = backend.Xruns, Period = backend.PeriodFrames, SampleRate = backend.SampleRate,
             Callbacks = times.Count, MaxCallbackMicroseconds = times.MaxMicroseconds,
             P99CallbackMicroseconds = times.Percentile(0.99), P50CallbackMicroseconds = times.Percentile(0.50),
             SecondsPlayed = callback.FramesPlayed / (double)backend.SampleRate, AudioThreadJitMethods = callback.AudioThreadJitMethods,

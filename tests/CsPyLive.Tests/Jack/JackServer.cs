@@ -91,6 +91,18 @@ public sealed class JackServer : IDisposable
         p.Dispose();
     }
 
+    /// <summary>
+    /// Stops the server's process for <paramref name="time"/> (SIGSTOP, then SIGCONT): a device that stalls and comes
+    /// back. Its clients get no callback meanwhile; their connections survive.
+    /// </summary>
+    public void Freeze(TimeSpan time)
+    {
+        var pid = (process ?? throw new InvalidOperationException("not running")).Id.ToString();
+        ProcessRunner.Run("kill", ["-STOP", pid]);
+        Thread.Sleep(time);
+        ProcessRunner.Run("kill", ["-CONT", pid]);
+    }
+
     /// <summary>Runs a JACK tool (jack_lsp, jack_connect...) against this server.</summary>
     public ProcessResult Tool(string program, params string[] args) =>
         ProcessRunner.Run(program, args, environment: ClientEnvironment, timeout: TimeSpan.FromSeconds(30));

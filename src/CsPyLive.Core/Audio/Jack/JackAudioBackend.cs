@@ -109,8 +109,12 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     /// <summary>True if libjack can be loaded on this machine (whether or not a server runs).</summary>
     public static bool LibraryAvailable() => Interop.JackLibrary.IsAvailable();
 
+    /// <summary>The running server's rate, period and physical ports (a short-lived client named <paramref name="clientName"/>); null without one.</summary>
+    public static JackServerInfo? Probe(string clientName) => JackClient.Probe(clientName);
+
     public string Name => "jack";
-    public string Device => ClientName.Length == 0 ? "" : $"as JACK client '{ClientName}'";
+    public string DeviceName => ClientName;
+    public string DeviceDescription => ClientName.Length == 0 ? "" : $"as JACK client '{ClientName}'";
     public bool IsAudible => true;
     public int SampleRate { get; }
     public int PeriodFrames => periodFrames;

@@ -3,6 +3,10 @@ using static CsPyLive.Audio.Jack.Interop.Jack;
 
 namespace CsPyLive.Audio.Jack;
 
+/// <summary>A running JACK server, as a probe saw it: its name, rate, period, and physical ports by direction.</summary>
+public sealed record JackServerInfo(string Server, int SampleRate, int PeriodFrames, IReadOnlyList<string> Playback,
+    IReadOnlyList<string> Capture, IReadOnlyList<string> MidiSources);
+
 /// <summary>The native callbacks one client registers, all <c>[UnmanagedCallersOnly]</c> statics taking a GCHandle.</summary>
 internal readonly unsafe struct JackCallbacks
 {
@@ -104,6 +108,28 @@ internal sealed unsafe class JackClient : IDisposable
         {
             client.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// What a running server offers, read through a short-lived client with no ports: its rate, period and physical
+    /// ports; null when no server answers. For listing devices; control thread.
+    /// </summary>
+    public static JackServerInfo? Probe(string name)
+    {
+        int status;
+        var h = jack_client_open(name, JackNoStartServer, &status);
+        if (h == 0) return null;
+        var probe = new JackClient(h, 0, 0);
+        try
+        {
+            return new JackServerInfo(Environment.GetEnvironmentVariable("JACK_DEFAULT_SERVER") ?? "default", probe.SampleRate, probe.BufferSize,
+                probe.PhysicalPorts(JackPortIsInput), probe.PhysicalPorts(JackPortIsOutput),
+                probe.PhysicalPorts(JackPortIsOutput, JACK_DEFAULT_MIDI_TYPE));
+        }
+        finally
+        {
+            probe.Dispose();
         }
     }
 

@@ -24,7 +24,8 @@ public sealed class NullAudioBackend(int sampleRate, int periodFrames, int outpu
     private long callbackErrors;
 
     public string Name => "null";
-    public string Device => "";
+    public string DeviceName => "";
+    public string DeviceDescription => "";
     public bool IsAudible => false;
     public int SampleRate => sampleRate;
     public int PeriodFrames => periodFrames;

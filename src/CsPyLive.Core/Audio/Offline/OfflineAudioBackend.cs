@@ -19,7 +19,8 @@ public sealed class OfflineAudioBackend(string path, int sampleRate, int outputC
     private WavWriter? writer;
 
     public string Name => "offline";
-    public string Device => "";
+    public string DeviceName => "";
+    public string DeviceDescription => "";
     public bool IsAudible => false;
     public int SampleRate => sampleRate;
     public int PeriodFrames => blockFrames;
