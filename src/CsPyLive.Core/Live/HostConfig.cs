@@ -41,7 +41,8 @@ public sealed record HostConfig
             throw new ConfigException("audio.backend", $"'{Audio.Backend}' is not a backend (auto, null, jack, portaudio or asio)");
         ShowOptions.CheckPeriod("audio.period", Audio.Period);
         if (string.IsNullOrWhiteSpace(Audio.JackClient)) throw new ConfigException("audio.jack_client", "must not be empty");
-        if (!(Python.BudgetMs > 0)) throw new ConfigException("python.budget_ms", $"must be positive, not {Python.BudgetMs}");
+        if (!(Python.BudgetMs > 0) || double.IsInfinity(Python.BudgetMs))
+            throw new ConfigException("python.budget_ms", $"must be a positive number of milliseconds, not {Python.BudgetMs}");
     }
 
     /// <summary>The file that applies: $CSPYLIVE_CONFIG, the checkout's config/cspylive.yaml, or the user's; null if none.</summary>

@@ -114,9 +114,9 @@ public sealed record ShowOptions
             throw new ConfigException("--audio", "asio needs Windows (ASIO drivers exist only there); here use jack or portaudio", cli);
         if (r.Device is not null && audio is "null" or "offline")
             throw new ConfigException("--device", $"the {audio} backend has no devices (--device goes with --audio portaudio, asio or auto)", cli);
-        if (r.Duration is { } d && !(d > 0)) throw new ConfigException("--duration", $"must be positive, not {d}", cli);
+        if (r.Duration is { } d && !(d > 0 && double.IsFinite(d))) throw new ConfigException("--duration", $"must be a positive number of seconds, not {d}", cli);
         if (r.Period is { } p) CheckPeriod("--period", p, cli);
-        if (r.PythonBudgetMs is { } b && !(b > 0)) throw new ConfigException("--python-budget-ms", $"must be positive, not {b}", cli);
+        if (r.PythonBudgetMs is { } b && !(b > 0 && double.IsFinite(b))) throw new ConfigException("--python-budget-ms", $"must be a positive number, not {b}", cli);
         if (r.MidiIn is not (null or "none" or "jack")) throw new ConfigException("--midi-in", $"'{r.MidiIn}' is not a MIDI input (none or jack)", cli);
         var midiFromJack = r.MidiIn == "jack";
         if (midiFromJack && audio == "null") throw new ConfigException("--midi-in", "jack needs the JACK backend (--audio jack or auto)", cli);

@@ -41,8 +41,10 @@ public sealed record MidiConfig
                 throw new ConfigException($"{where}.instrument", $"{i} is not an instrument number (a whole number >= 1)");
             if (c.Pfields.Length > MidiRouter.MaxExtraPFields)
                 throw new ConfigException($"{where}.pfields", $"at most {MidiRouter.MaxExtraPFields} extra p-fields (p6 on)");
-            if (c.Velocity is { } v && (v.Curve <= 0 || double.IsNaN(v.Min) || double.IsNaN(v.Max)))
-                throw new ConfigException($"{where}.velocity", "curve must be > 0 and min/max numbers");
+            if (c.Pfields.Any(p => !double.IsFinite(p)))
+                throw new ConfigException($"{where}.pfields", "p-fields are numbers, not .nan or .inf");
+            if (c.Velocity is { } v && !(v.Curve > 0 && double.IsFinite(v.Curve) && double.IsFinite(v.Min) && double.IsFinite(v.Max)))
+                throw new ConfigException($"{where}.velocity", "curve must be a number > 0, and min and max numbers (not .nan or .inf)");
             ValidateCc(c.Cc, where + ".cc");
         }
     }

@@ -36,7 +36,7 @@ public sealed class EventTemplate
         for (var i = 0; i < fields.Length; i++)
         {
             if (fields[i].StartsWith('$') && int.TryParse(fields[i][1..], out var n) && n is >= 1 and <= PFields.Capacity) holes[i] = n;
-            else if (!double.TryParse(fields[i], System.Globalization.CultureInfo.InvariantCulture, out constants[i]))
+            else if (!double.TryParse(fields[i], System.Globalization.CultureInfo.InvariantCulture, out constants[i]) || !double.IsFinite(constants[i]))
                 throw new FormatException($"event '{text}': '{fields[i]}' is neither a number nor $N");
         }
         return new EventTemplate(type, constants, holes);

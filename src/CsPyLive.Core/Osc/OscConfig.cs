@@ -99,6 +99,7 @@ public sealed class OscRouteConfig
         var targets = (Python is null ? 0 : 1) + (Channel is null ? 0 : 1) + (Event is null ? 0 : 1) + (Trigger is null ? 0 : 1);
         if (targets != 1) throw new FormatException($"route {Address}: give exactly one of python, channel, event, trigger");
         if (Scale is not null && Scale.Count != 4) throw new FormatException($"route {Address}: scale is [in_lo, in_hi, out_lo, out_hi]");
+        if (Scale is not null && Scale.Any(v => !double.IsFinite(v))) throw new FormatException($"route {Address}: scale takes numbers, not .nan or .inf");
         if (Curve is not ("lin" or "exp")) throw new FormatException($"route {Address}: curve is lin or exp");
         if (Curve == "exp" && (Scale is null || Scale[2] * Scale[3] <= 0))
             throw new FormatException($"route {Address}: an exp curve needs a scale whose outputs have one sign and are not 0");

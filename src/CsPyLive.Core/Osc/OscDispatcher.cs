@@ -36,6 +36,7 @@ public sealed class OscDispatcher
     private readonly OscNames channelNames = new(MaxChannelNames);
     private readonly int[] channelSlots = new int[MaxChannelNames];
     private readonly byte[] lastUnrouted = new byte[64];
+    private readonly byte[] lastNonFinite = new byte[64];
     private OscCounters counters;
 
     internal OscDispatcher(ActionSink sink, OscActions actions, OscPython? python, OscConfig config, IShowPanic panic)
@@ -61,8 +62,17 @@ public sealed class OscDispatcher
     /// <summary>The last address nothing routed (for the report), or "".</summary>
     public string LastUnrouted
     {
-        get { lock (gate) return Encoding.UTF8.GetString(lastUnrouted.AsSpan(0, Array.IndexOf(lastUnrouted, (byte)0) is var n and >= 0 ? n : lastUnrouted.Length)); }
+        get { lock (gate) return Text(lastUnrouted); }
     }
+
+    /// <summary>The last address whose message carried NaN or infinity (for the report), or "".</summary>
+    public string LastNonFinite
+    {
+        get { lock (gate) return Text(lastNonFinite); }
+    }
+
+    private static string Text(byte[] zeroTerminated) =>
+        Encoding.UTF8.GetString(zeroTerminated.AsSpan(0, Array.IndexOf(zeroTerminated, (byte)0) is var n and >= 0 ? n : zeroTerminated.Length));
 
     /// <summary>Decodes a packet and applies its messages; feedback goes to <paramref name="reply"/>. Never throws.</summary>
     public OscError OnPacket(ReadOnlySpan<byte> packet, IOscFeedback? reply)
@@ -106,7 +116,7 @@ public sealed class OscDispatcher
         {
             if (!route.Matches(message.Address)) continue;
             matched = true;
-            Count(ApplyRoute(route, message, frame, reply));
+            Count(ApplyRoute(route, message, frame, reply), message.Address);
         }
         if (!matched && builtins) matched = ApplyBuiltin(message, frame);
         if (matched) return;
@@ -118,18 +128,27 @@ public sealed class OscDispatcher
     private long FrameFor(ulong timeTag) =>
         timeTag <= OscTimeTag.Immediately ? ActionSink.Now : sink.AtTimeTag(OscTimeTag.SecondsBetween(OscTimeTag.Now, timeTag));
 
-    private enum Outcome : byte { Done, Rejected, Dropped }
+    /// <summary>What became of a message. <see cref="NonFinite"/>: a number argument was NaN or infinite, which would
+    /// poison a filter's state or a Python loop for the rest of the show: never passed on.</summary>
+    private enum Outcome : byte { Done, Rejected, Dropped, NonFinite }
 
-    private void Count(Outcome outcome)
+    private void Count(Outcome outcome, ReadOnlySpan<byte> address = default)
     {
         if (outcome == Outcome.Rejected) counters.Rejected++;
         else if (outcome == Outcome.Dropped) counters.Dropped++;
+        else if (outcome == Outcome.NonFinite)
+        {
+            counters.NonFinite++;
+            lastNonFinite.AsSpan().Clear();
+            address[..Math.Min(address.Length, lastNonFinite.Length)].CopyTo(lastNonFinite);
+        }
     }
 
     private Outcome ApplyRoute(OscRoute route, in OscMessage message, long frame, IOscFeedback? reply)
     {
         Span<double> numbers = stackalloc double[Csound.PFields.Capacity];
-        var count = ReadNumbers(message, numbers, out var firstType, out var text);
+        var count = ReadNumbers(message, numbers, out var firstType, out var text, out var nonFinite);
+        if (nonFinite) return Outcome.NonFinite;
         var hasValue = count > 0 && !double.IsNaN(numbers[0]);
         if (route.Kind is OscRouteKind.Trigger or OscRouteKind.Event && count == 0) { numbers[0] = 1; hasValue = true; }
         if (route.Kind == OscRouteKind.Python && firstType is (byte)'s' or (byte)'S') return AssignString(route.Target, text, frame);
@@ -159,11 +178,11 @@ public sealed class OscDispatcher
     private bool ApplyBuiltin(in OscMessage message, long frame)
     {
         var address = message.Address;
-        if (address.SequenceEqual("/panic"u8)) Count(panic.Panic(frame) ? Outcome.Done : Outcome.Dropped);
-        else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame));
-        else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame));
-        else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame));
-        else if (address.StartsWith("/chn/"u8)) Count(Channel(address[5..], message, frame));
+        if (address.SequenceEqual("/panic"u8)) Count(panic.Panic(frame) ? Outcome.Done : Outcome.Dropped, address);
+        else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame), address);
+        else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame), address);
+        else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame), address);
+        else if (address.StartsWith("/chn/"u8)) Count(Channel(address[5..], message, frame), address);
         else return false;
         return true;
     }
@@ -181,7 +200,8 @@ public sealed class OscDispatcher
     private Outcome EventNumbers(in OscMessage message, long frame)
     {
         Span<double> p = stackalloc double[Csound.PFields.Capacity];
-        var n = ReadNumbers(message, p, out _, out _);
+        var n = ReadNumbers(message, p, out _, out _, out var nonFinite);
+        if (nonFinite) return Outcome.NonFinite;
         if (n == 0 || HasNaN(p[..n])) return Outcome.Rejected;
         return actions.Event(frame, 'i', p[..n]) ? Outcome.Done : Outcome.Dropped;
     }
@@ -204,6 +224,7 @@ public sealed class OscDispatcher
         if (index < 0) return Outcome.Rejected;
         if (a.IsString) return AssignString(index, a.StringBytes, frame);
         if (!a.TryGetDouble(out var value)) return Outcome.Rejected;
+        if (!double.IsFinite(value)) return Outcome.NonFinite;
         return actions.SetPython(index, value, KindOf(a.Type), frame) ? Outcome.Done : Outcome.Dropped;
     }
 
@@ -220,6 +241,7 @@ public sealed class OscDispatcher
     private Outcome Channel(ReadOnlySpan<byte> name, in OscMessage message, long frame)
     {
         if (!message.TryGetFirstNumber(out var value)) return Outcome.Rejected;
+        if (!double.IsFinite(value)) return Outcome.NonFinite;
         var i = channelNames.Find(name);
         if (i < 0)
         {
@@ -239,11 +261,16 @@ public sealed class OscDispatcher
         return actions.SetChannel(channelSlots[i], value, frame) ? Outcome.Done : Outcome.Dropped;
     }
 
-    /// <summary>Numbers of the message's arguments (NaN for a non-number); the first argument's type and string bytes.</summary>
-    private static int ReadNumbers(in OscMessage message, Span<double> numbers, out byte firstType, out ReadOnlySpan<byte> firstString)
+    /// <summary>
+    /// Numbers of the message's arguments (NaN for a non-number); the first argument's type and string bytes; and
+    /// whether a number argument was itself NaN or infinite.
+    /// </summary>
+    private static int ReadNumbers(in OscMessage message, Span<double> numbers, out byte firstType, out ReadOnlySpan<byte> firstString,
+        out bool nonFinite)
     {
         firstType = 0;
         firstString = default;
+        nonFinite = false;
         var args = message.GetArguments();
         var n = 0;
         while (n < numbers.Length && args.MoveNext(out var a))
@@ -254,7 +281,15 @@ public sealed class OscDispatcher
                 firstType = a.Type;
                 if (a.IsString) firstString = a.StringBytes;
             }
-            numbers[n++] = a.TryGetDouble(out var v) ? v : double.NaN;
+            if (a.TryGetDouble(out var v))
+            {
+                nonFinite |= !double.IsFinite(v);
+                numbers[n++] = v;
+            }
+            else
+            {
+                numbers[n++] = double.NaN;
+            }
         }
         return n;
     }
@@ -283,6 +318,8 @@ public record struct OscCounters
     public long Unrouted;
     public long Rejected;
     public long Dropped;
+    /// <summary>Messages refused because a number in them was NaN or infinite.</summary>
+    public long NonFinite;
     public long InternalErrors;
     public long Applied;
     public long Coalesced;

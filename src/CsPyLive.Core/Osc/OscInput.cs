@@ -57,7 +57,7 @@ public sealed class OscInput : IShowInput
         get
         {
             var s = Dispatcher.Stats;
-            return s.Malformed + s.Dropped + s.Rejected + (Udp?.Refused ?? 0);
+            return s.Malformed + s.Dropped + s.Rejected + s.NonFinite + (Udp?.Refused ?? 0);
         }
     }
 
@@ -124,6 +124,8 @@ public sealed class OscInput : IShowInput
             log(MessageKind.Warning, $"osc: {s.Unrouted - reported.Unrouted} message(s) to addresses nothing listens on (last: {Dispatcher.LastUnrouted})");
         if (s.Rejected > reported.Rejected)
             log(MessageKind.Warning, $"osc: {s.Rejected - reported.Rejected} message(s) refused (wrong arguments, a name that is not allowed, or /py/exec without allow_python_code)");
+        if (s.NonFinite > reported.NonFinite)
+            log(MessageKind.Warning, $"osc: {s.NonFinite - reported.NonFinite} message(s) with NaN or infinity refused: they never reach Csound or Python (last: {Dispatcher.LastNonFinite})");
         if (s.Dropped > reported.Dropped)
             log(MessageKind.Warning, $"osc: {s.Dropped - reported.Dropped} message(s) dropped: the engine's queue was full");
         if (s.InternalErrors > reported.InternalErrors)

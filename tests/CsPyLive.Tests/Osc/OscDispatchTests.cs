@@ -131,6 +131,48 @@ public sealed class OscDispatchTests
     }
 
     [Fact]
+    public void NaN_and_infinity_never_reach_a_channel_python_or_an_event_and_are_counted()
+    {
+        // A NaN written once into a filter's cutoff ruins every sample after it; an infinite tempo fires a note every k-cycle.
+        using var engine = Start();
+        using var osc = Service(engine, "osc: { routes: [ { address: /1/raw, channel: level } ] }");
+        var seen = engine.ChannelSlot("seen");
+        var note = engine.ChannelSlot("note");
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/level", 0.25f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_tempo", 1.5), null);
+        engine.PerformKCycle();
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/level", float.NaN), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/level", double.PositiveInfinity), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/raw", float.NegativeInfinity), null);            // a route with no scale
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_tempo", double.PositiveInfinity), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_tempo", double.NaN), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/event/i", 2, 0, 0.1f, float.PositiveInfinity), null);
+        engine.PerformKCycle();
+        engine.PerformKCycle();
+        Assert.Equal(0.25, engine.ReadChannel(seen));
+        Assert.Equal("1.5", PythonRuntime.Eval("repr(osc_tempo)"));
+        Assert.Equal(0, engine.ReadChannel(note));
+        var stats = osc.Dispatcher.Stats;
+        Assert.Equal(6, stats.NonFinite);
+        Assert.Equal("/event/i", osc.Dispatcher.LastNonFinite);
+        Assert.Equal(6, osc.Dropped); // osc_dropped in the stats counts them
+    }
+
+    [Theory]
+    [InlineData("osc: { routes: [ { address: /a, channel: c, scale: [0, 1, .nan, 10] } ] }", "osc.routes[0]")]
+    [InlineData("osc: { routes: [ { address: /a, event: \"i 1 0 .inf $1\" } ] }", "osc.routes[0]")]
+    [InlineData("midi: { channels: { 1: { velocity: { curve: .inf } } } }", "midi.channels.1.velocity")]
+    [InlineData("midi: { channels: { 1: { velocity: { min: .nan } } } }", "midi.channels.1.velocity")]
+    [InlineData("midi: { channels: { 1: { pfields: [1, .nan] } } }", "midi.channels.1.pfields")]
+    [InlineData("osc: { bind: not-an-address, port: 9000 }", "osc.bind")]                       // was a FormatException and a stack trace
+    [InlineData("osc: { allow: [ 10.0.0.999 ] }", "osc.allow")]
+    public void A_patch_yaml_with_nan_infinity_or_a_bad_address_is_refused_naming_the_key(string yaml, string key)
+    {
+        var e = Assert.Throws<CsPyLive.Config.ConfigException>(() => PatchConfig.Parse(yaml, "patch.yaml"));
+        Assert.StartsWith("patch.yaml: " + key, e.Message);
+    }
+
+    [Fact]
     public void Panic_turns_off_every_instrument_but_those_kept()
     {
         using var engine = Start();
