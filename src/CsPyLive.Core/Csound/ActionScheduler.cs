@@ -4,42 +4,78 @@ using CsPyLive.Realtime;
 namespace CsPyLive.Csound;
 
 /// <summary>
-/// The engine's timed actions: a bounded lock-free queue that any thread fills, and a frame-ordered heap that the
-/// performing thread drains at each k-boundary, applying what falls due before the k-cycle's instruments run.
+/// The engine's timed actions. Any thread queues them; the performing thread, at each k-boundary, applies what falls
+/// due before the k-cycle's instruments run, in frame order.
 /// </summary>
 /// <remarks>
-/// <para>Threads: <see cref="TryEnqueue"/> from any thread (lock-free, allocation-free; false and counted when full);
-/// <see cref="ApplyDue"/> and <see cref="HasWork"/> from the performing thread only, which alone touches the heap.
-/// Actions with equal frames apply in the order they were queued.</para>
-/// <para>A struct held in a field of <see cref="Engine"/> (and only used there, in place): its counters sit in the
-/// engine's own object, on lines the k-cycle touches anyway. As a separate object it was one more cold cache line
-/// after each wake-up, measured on JACK (ADR 0009).</para>
+/// <para>Three capacities, so that no kind of traffic can starve another (a hostile probe filled one shared heap with
+/// 5,000 bundles time-tagged 5 s ahead, after which a live <c>/py/tempo</c> and <c>/panic</c> were lost, and the
+/// tempo stayed ignored even once the bundles fell due):</para>
+/// <list type="bullet">
+/// <item>actions for <b>now</b> (frame 0: faders, Python globals, panic, reloads) have a queue of their own,
+/// <see cref="NowCapacity"/>, and never wait in the heap: they are applied the moment they are taken;</item>
+/// <item><b>timed</b> actions (a MIDI note at its frame, a bundle's time tag) have their queue,
+/// <see cref="TimedQueueCapacity"/>, and a frame-ordered heap of <see cref="PendingCapacity"/>;</item>
+/// <item>of the heap, actions more than <see cref="FarFrames"/> ahead when taken (far future) may hold at most
+/// <see cref="FarCapacity"/>: the rest stays free for what is due within the second, such as live MIDI.</item>
+/// </list>
+/// <para>What does not fit is dropped and counted, by kind (<see cref="DroppedNow"/>, <see cref="DroppedTimed"/>,
+/// <see cref="DroppedFar"/>); the show reports each once a second at most. Threads: <see cref="TryEnqueue"/> from any
+/// thread (lock-free, allocation-free); the rest from the performing thread only. Actions with equal frames apply
+/// in the order they were queued.</para>
+/// <para>A struct held in a field of <see cref="Engine"/> and used only there, in place: its counters sit in the
+/// engine's own object, on lines the k-cycle touches anyway (ADR 0009).</para>
 /// </remarks>
 internal struct ActionScheduler
 {
-    public const int QueueCapacity = 4096;
+    public const int NowCapacity = 1024;
+    public const int TimedQueueCapacity = 4096;
     public const int PendingCapacity = 4096;
+    public const int FarCapacity = 3072;
 
-    private readonly BoundedQueue<TimedAction> queue;
+    private readonly BoundedQueue<TimedAction> now;
+    private readonly BoundedQueue<TimedAction> timed;
     private readonly PendingAction[] pending;
     private int pendingCount;
+    private int farCount;
     private long sequence;
-    private long dropped;
+    private long droppedNow;
+    private long droppedTimed;
+    private long droppedFar;
 
     public ActionScheduler()
     {
-        queue = new BoundedQueue<TimedAction>(QueueCapacity);
+        now = new BoundedQueue<TimedAction>(NowCapacity);
+        timed = new BoundedQueue<TimedAction>(TimedQueueCapacity);
         pending = new PendingAction[PendingCapacity];
     }
 
-    /// <summary>Actions lost because the queue or the pending heap was full. Any thread.</summary>
-    public long Dropped => Interlocked.Read(ref dropped);
+    /// <summary>How far ahead an action is "far future" (set once the sample rate is known: one second of frames).</summary>
+    public long FarFrames { get; set; }
 
-    /// <summary>Queues an action. Any thread; false (and counted) if the queue is full.</summary>
+    /// <summary>Actions for now lost because their queue was full. Any thread.</summary>
+    public readonly long DroppedNow => Interlocked.Read(ref Unsafe.AsRef(in droppedNow));
+
+    /// <summary>Timed actions lost because their queue or the heap was full. Any thread.</summary>
+    public readonly long DroppedTimed => Interlocked.Read(ref Unsafe.AsRef(in droppedTimed));
+
+    /// <summary>Far-future actions lost because <see cref="FarCapacity"/> of them were already waiting. Any thread.</summary>
+    public readonly long DroppedFar => Interlocked.Read(ref Unsafe.AsRef(in droppedFar));
+
+    /// <summary>Every action lost. Any thread.</summary>
+    public readonly long Dropped => DroppedNow + DroppedTimed + DroppedFar;
+
+    /// <summary>Queues an action: for now when its frame is 0, timed otherwise. Any thread; false (and counted) if its queue is full.</summary>
     public bool TryEnqueue(in TimedAction action)
     {
-        if (queue.TryEnqueue(action)) return true;
-        Interlocked.Increment(ref dropped);
+        if (action.Frame <= 0)
+        {
+            if (now.TryEnqueue(action)) return true;
+            Interlocked.Increment(ref droppedNow);
+            return false;
+        }
+        if (timed.TryEnqueue(action)) return true;
+        Interlocked.Increment(ref droppedTimed);
         return false;
     }
 
@@ -47,30 +83,57 @@ internal struct ActionScheduler
     public readonly bool HasWork
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => pendingCount > 0 || !queue.IsEmpty;
+        get => pendingCount > 0 || !now.IsEmpty || !timed.IsEmpty;
     }
 
-    /// <summary>Applies, in frame order, every action whose frame is below <paramref name="endFrame"/>. Performing thread.</summary>
+    /// <summary>
+    /// Applies every action for now, then, in frame order, every pending action whose frame is below
+    /// <paramref name="endFrame"/>; takes new timed actions into the heap. Performing thread.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised at first call: no tier-up mid-show
     public void ApplyDue(long endFrame, Engine engine)
     {
-        while (queue.TryDequeue(out var a))
+        // Only what is queued now: an action applied here may queue another for now (a trigger's second press), which
+        // waits for the next k-cycle rather than being applied in this one.
+        for (var n = now.Count; n > 0 && now.TryDequeue(out var a); n--) engine.Apply(in a);
+        var farFrom = endFrame + FarFrames;
+        while (timed.TryDequeue(out var a))
         {
-            if (pendingCount == PendingCapacity)
+            var far = a.Frame >= farFrom;
+            if (pendingCount == PendingCapacity || (far && farCount == FarCapacity))
             {
-                Interlocked.Increment(ref dropped);
+                if (far) Interlocked.Increment(ref droppedFar);
+                else Interlocked.Increment(ref droppedTimed);
                 continue;
             }
-            HeapPush(new PendingAction(a, sequence++));
+            if (far) farCount++;
+            HeapPush(new PendingAction(a, sequence++, far));
         }
         while (pendingCount > 0 && pending[0].Action.Frame < endFrame)
         {
-            var a = HeapPop().Action;
-            engine.Apply(in a);
+            var p = HeapPop();
+            if (p.Far) farCount--;
+            var action = p.Action;
+            engine.Apply(in action);
         }
     }
 
-    private readonly record struct PendingAction(TimedAction Action, long Sequence)
+    /// <summary>
+    /// From the performing thread itself, inside a k-boundary (a handler's follow-up for the next k-cycle): straight
+    /// into the heap, never a queue another thread fills. False (and counted) if the heap is full.
+    /// </summary>
+    public bool TryScheduleFromPerformingThread(in TimedAction action)
+    {
+        if (pendingCount == PendingCapacity)
+        {
+            Interlocked.Increment(ref droppedTimed);
+            return false;
+        }
+        HeapPush(new PendingAction(action, sequence++, Far: false));
+        return true;
+    }
+
+    private readonly record struct PendingAction(TimedAction Action, long Sequence, bool Far)
     {
         public bool Before(in PendingAction other) =>
             Action.Frame < other.Action.Frame || (Action.Frame == other.Action.Frame && Sequence < other.Sequence);

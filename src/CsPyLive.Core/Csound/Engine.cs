@@ -129,8 +129,17 @@ public sealed unsafe partial class Engine : IDisposable
         set => Volatile.Write(ref timePerform, value);
     }
 
-    /// <summary>Actions lost because the queue or the pending heap was full. Any thread.</summary>
+    /// <summary>Actions lost because their queue or the pending heap was full, of every kind. Any thread.</summary>
     public long DroppedActions => actions.Dropped;
+
+    /// <summary>Actions for now (frame 0) lost: their own queue of <see cref="ActionScheduler.NowCapacity"/> was full. Any thread.</summary>
+    public long DroppedNow => actions.DroppedNow;
+
+    /// <summary>Timed actions lost: their queue or the heap was full. Any thread.</summary>
+    public long DroppedTimed => actions.DroppedTimed;
+
+    /// <summary>Actions more than a second ahead lost: <see cref="ActionScheduler.FarCapacity"/> of them were waiting. Any thread.</summary>
+    public long DroppedFar => actions.DroppedFar;
 
     /// <summary>Sets a Csound command-line option. Control thread, before <see cref="Start"/>.</summary>
     public void SetOption(string option)
@@ -169,6 +178,7 @@ public sealed unsafe partial class Engine : IDisposable
         AudioInputChannels = inputName is not null && inputName.StartsWith("adc", StringComparison.Ordinal) ? InputChannels : 0;
         ZeroDbfs = csoundGet0dBFS(csound);
         blocks = new BlockAdapter(this, csoundGetSpout(csound), csoundGetSpin(csound));
+        actions.FarFrames = (long)SampleRate; // "far future": more than a second ahead
         Started = true;
     }
 
@@ -184,8 +194,18 @@ public sealed unsafe partial class Engine : IDisposable
     /// <summary>Writes a control channel through its pointer. Performing thread (k-boundary handlers).</summary>
     internal void WriteChannel(int slot, double value) => channels.Write(slot, value);
 
-    /// <summary>Queues an action for the performing thread. Any thread; false (and counted) if the queue is full.</summary>
+    /// <summary>
+    /// Queues an action for the performing thread: frame 0 for the next k-cycle, else at its frame. Any thread; false
+    /// (and counted) if its queue is full. Actions for now and timed ones have separate capacities (see
+    /// <see cref="ActionScheduler"/>), so a flood of one kind never starves the other.
+    /// </summary>
     public bool Enqueue(in TimedAction action) => actions.TryEnqueue(action);
+
+    /// <summary>
+    /// Schedules a follow-up from inside a k-boundary handler (performing thread only), at a frame of a later k-cycle:
+    /// straight into the heap, never behind a queue other threads fill.
+    /// </summary>
+    internal bool ScheduleFromPerformingThread(in TimedAction action) => actions.TryScheduleFromPerformingThread(action);
 
     /// <summary>
     /// Fills <paramref name="output"/> (frames x <see cref="OutputChannels"/>, normalised float) from Csound,

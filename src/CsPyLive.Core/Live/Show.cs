@@ -43,6 +43,7 @@ public sealed class Show : IDisposable
     private readonly ShowCallback? callback;
     private readonly ReloadService? reload;
     private readonly PythonWatchdog? watchdog;
+    private readonly QueueReport? queues;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -73,6 +74,7 @@ public sealed class Show : IDisposable
             if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
             foreach (var input in inputs) input.Attach(backend);
             callback = new ShowCallback(engine, recorder, inputs, observers);
+            queues = new QueueReport(engine, recorder, log);
             reload = StartReload(sink);
             if (reload is not null && !options.IsRender)
                 observers.Add(watchdog = new PythonWatchdog(callback, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages));
@@ -181,6 +183,7 @@ public sealed class Show : IDisposable
         recorder?.Pump();
         foreach (var input in inputs) input.Tick();
         reload?.Tick();
+        queues!.Check();
     }
 
     private static long CountCollections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);

@@ -73,6 +73,13 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
         Frame = frame, Kind = TimedActionKind.Custom, Handler = handler, EventType = op, ChannelSlot = index, Value = value, Count = count,
     });
 
+    /// <summary>Audio thread: an action of ours for the next k-cycle, which no flood from the network can crowd out.</summary>
+    private void FollowUp(byte op, int index, double value, short count) => engine.ScheduleFromPerformingThread(new TimedAction
+    {
+        Frame = engine.FramesPerformed + engine.Ksmps, Kind = TimedActionKind.Custom, Handler = handler, EventType = op,
+        ChannelSlot = index, Value = value, Count = count,
+    });
+
     /// <summary>Audio thread, at a k-boundary.</summary>
     public void Apply(in TimedAction a)
     {
@@ -103,15 +110,15 @@ internal sealed unsafe class OscActions : IKBoundaryHandler
                 if (triggerHighAt[a.ChannelSlot] == engine.FramesPerformed + 1)
                 {
                     // A second press in the same k-cycle: its own k-cycle, the next one, so pyassignt sees both values.
-                    Enqueue(engine.FramesPerformed + engine.Ksmps, OpTrigger, a.ChannelSlot, a.Value, a.Count);
+                    FollowUp(OpTrigger, a.ChannelSlot, a.Value, a.Count);
                     break;
                 }
                 triggerHighAt[a.ChannelSlot] = engine.FramesPerformed + 1;
                 engine.WriteChannel(a.Count, a.Value);
                 engine.WriteChannel(a.ChannelSlot, 1);
                 var generation = ++triggerGeneration[a.ChannelSlot];
-                // Down again at the next k-cycle: queued for the frame this one ends at.
-                Enqueue(engine.FramesPerformed + engine.Ksmps, OpTriggerReset, a.ChannelSlot, generation, 0);
+                // Down again at the next k-cycle: scheduled for the frame this one ends at.
+                FollowUp(OpTriggerReset, a.ChannelSlot, generation, 0);
                 break;
             case OpTriggerReset:
                 if (triggerGeneration[a.ChannelSlot] == (long)a.Value) engine.WriteChannel(a.ChannelSlot, 0);

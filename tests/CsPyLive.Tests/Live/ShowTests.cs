@@ -132,6 +132,26 @@ public sealed class ShowTests
         Assert.Equal(1, (await run).OscReceived);
     }
 
+    [Fact]
+    public async Task A_queue_that_overflows_says_so_by_name()
+    {
+        using var dir = new TempDir();
+        var csd = dir.Write("p.csd", TestEngines.Csd(PanicOrchestra, "i1 0 3600"));
+        dir.Write("patch.yaml", "osc:\n  port: 0\n");
+        var log = new ShowLog();
+        using var show = new Show(Options(new ShowRequest { Patch = csd, Audio = "null", Duration = 30 }), log.Write);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => show.Run(stop.Token));
+        var osc = show.Inputs.OfType<CsPyLive.Osc.OscInput>().Single();
+        var ahead = CsPyLive.Osc.OscTimeTag.Add(CsPyLive.Osc.OscTimeTag.Now, 10);
+        var bundle = OscModel.Encode(new OscBundleModel(ahead, [new OscMessageModel("/chn/x", [new OscArg('f', Real: 1)])]));
+        using (var udp = new UdpClient())
+            for (var i = 0; i < 4000; i++) udp.Send(bundle, "127.0.0.1", osc.Udp!.LocalEndPoint.Port);
+        Assert.True(log.WaitFor("action(s) more than a second ahead dropped: at most 3072 may wait", TimeSpan.FromSeconds(20)), log.Text);
+        stop.Cancel();
+        Assert.True((await run).ActionsDropped > 0);
+    }
+
     /// <summary>A counter channel that no longer moves over a few periods: its instrument is off.</summary>
     private static bool Quiet(Engine engine, int slot)
     {

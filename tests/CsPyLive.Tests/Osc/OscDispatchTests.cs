@@ -158,6 +158,39 @@ public sealed class OscDispatchTests
         Assert.Equal(6, osc.Dropped); // osc_dropped in the stats counts them
     }
 
+    [Fact]
+    public void Far_future_bundles_cannot_starve_live_control_and_what_does_not_fit_is_counted()
+    {
+        // 5,000 bundles 5 s ahead used to fill the one heap: a live /py assignment and /panic were then lost, and the
+        // global stayed ignored for good (its coalescing flag never cleared).
+        using var engine = Start();
+        using var osc = Service(engine);
+        var alive = engine.ChannelSlot("alive");
+        var ahead = OscTimeTag.Add(OscTimeTag.Now, 5);
+        for (var i = 0; i < 5000; i++)
+            osc.Dispatcher.OnPacket(OscModel.Encode(new OscBundleModel(ahead, [new OscMessageModel("/chn/level", [new OscArg('f', Real: i)])])), null);
+        engine.PerformKCycle();
+
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_live", 1.0), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/panic"), null);
+        engine.PerformKCycle();
+        Assert.Equal("1.0", PythonRuntime.Eval("repr(osc_live)"));
+        var atPanic = engine.ReadChannel(alive);
+        for (var k = 0; k < 5; k++) engine.PerformKCycle();
+        Assert.Equal(atPanic, engine.ReadChannel(alive)); // instr 3 is off: the panic came through
+
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_live", 2.0), null);
+        engine.PerformKCycle();
+        Assert.Equal("2.0", PythonRuntime.Eval("repr(osc_live)")); // and the global still follows the fader
+
+        // The timed queue took 4,096 of the bundles (904 were refused at its door); the heap kept 3,072 far-future
+        // ones and dropped the other 1,024: each counted by kind.
+        Assert.Equal(0, engine.DroppedNow);
+        Assert.Equal(904, engine.DroppedTimed);
+        Assert.Equal(1024, engine.DroppedFar);
+        Assert.Equal(904, osc.Dispatcher.Stats.Dropped); // the ones the dispatcher saw refused
+    }
+
     [Theory]
     [InlineData("osc: { routes: [ { address: /a, channel: c, scale: [0, 1, .nan, 10] } ] }", "osc.routes[0]")]
     [InlineData("osc: { routes: [ { address: /a, event: \"i 1 0 .inf $1\" } ] }", "osc.routes[0]")]
