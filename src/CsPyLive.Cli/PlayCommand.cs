@@ -3,7 +3,7 @@ using CsPyLive.Live;
 
 namespace CsPyLive.Cli;
 
-/// <summary><c>cspylive play</c>: performs a patch in real time; Ctrl+C stops it in order, a second Ctrl+C at once.</summary>
+/// <summary><c>cspylive play</c>: performs a patch in real time; Ctrl+C, SIGTERM or SIGHUP stops it in order, a second one at once.</summary>
 internal static class PlayCommand
 {
     public static Command Create(HostConfig host)
@@ -17,20 +17,9 @@ internal static class PlayCommand
 
     private static int Play(Show show)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            if (cancel.IsCancellationRequested)
-            {
-                // The way out if stopping itself hangs: the runtime's default, end the process now.
-                Console.Error.WriteLine("cspylive: second Ctrl+C: quitting at once (a recording in progress is left unfinished)");
-                return;
-            }
-            e.Cancel = true; // the first Ctrl+C stops in order: recording closed, stats written
-            cancel.Cancel();
-        };
+        using var stop = new StopSignals("a recording in progress is left unfinished");
         ReadCommands(show);
-        var stats = show.Run(cancel.Token);
+        var stats = show.Run(stop.Token);
         if (!stats.AudioThreadStuck) return 0;
         ConsoleLog.Fail("the audio thread never came back from its callback (Python blocked in a C call? the watchdog can " +
             "only interrupt Python code); quitting without shutting Csound down");

@@ -18,12 +18,15 @@ internal static class RenderCommand
     private static int Render(Show show)
     {
         var watch = Stopwatch.StartNew();
-        var stats = show.Run();
+        using var stop = new StopSignals("the file's header is left without its sizes");
+        var stats = show.Run(stop.Token);
         var engine = show.Engine;
         var (path, format) = show.Options.Output!.Value;
-        var seconds = show.Options.Duration ?? stats.SecondsPlayed; // a duration is rendered exactly, silence-padded
-        Console.Error.WriteLine($"cspylive: wrote {path} ({seconds:0.###} s, {engine.OutputChannels} ch, {engine.SampleRate:0} Hz, " +
-            $"{format.ToString().ToLowerInvariant()}) in {watch.Elapsed.TotalSeconds:0.###} s");
-        return 0;
+        var interrupted = stop.Token.IsCancellationRequested;
+        // A duration is rendered exactly (silence-padded), unless the render was stopped first.
+        var seconds = interrupted ? stats.SecondsPlayed : show.Options.Duration ?? stats.SecondsPlayed;
+        Console.Error.WriteLine($"cspylive: {(interrupted ? "stopped; " : "")}wrote {path} ({seconds:0.###} s, {engine.OutputChannels} ch, " +
+            $"{engine.SampleRate:0} Hz, {format.ToString().ToLowerInvariant()}) in {watch.Elapsed.TotalSeconds:0.###} s");
+        return interrupted ? 1 : 0;
     }
 }

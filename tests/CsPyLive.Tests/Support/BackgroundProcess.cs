@@ -35,7 +35,10 @@ public sealed class BackgroundProcess : IDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-    public void Interrupt() => ProcessRunner.Run("kill", ["-INT", process.Id.ToString()]);
+    public void Interrupt() => Signal("INT");
+
+    /// <summary>Sends a signal by name (TERM, HUP...).</summary>
+    public void Signal(string name) => ProcessRunner.Run("kill", [$"-{name}", process.Id.ToString()]);
 
     public string StdErr { get { lock (stderr) return stderr.ToString(); } }
 

@@ -7,7 +7,8 @@ namespace CsPyLive.Audio.Offline;
 /// </summary>
 /// <remarks>
 /// The output is exactly <c>maxFrames</c> long when that is given (silence-padded if the performance ended first);
-/// otherwise it ends with the performance. Control thread only; <see cref="Start"/> is not supported (nothing drives
+/// otherwise it ends with the performance. Stopped early (the control work says so: Ctrl+C), it ends where it
+/// stopped, with a valid header. Control thread only; <see cref="Start"/> is not supported (nothing drives
 /// the callback but <see cref="Run"/>).
 /// </remarks>
 public sealed class OfflineAudioBackend(string path, int sampleRate, int outputChannels, SampleFormat format, long? maxFrames,
@@ -55,9 +56,13 @@ public sealed class OfflineAudioBackend(string path, int sampleRate, int outputC
                 var keep = maxFrames is null ? produced : want;
                 writer.Write(buffer.AsSpan(0, keep * outputChannels));
                 written += keep;
-                if (produced < want) break; // the performance ended
+                if (produced < want)
+                {
+                    // The performance ended before the duration asked for: the file is still exactly that long.
+                    if (maxFrames is { } m && written < m) PadSilence(buffer, m - written);
+                    break;
+                }
             }
-            if (maxFrames is { } m && written < m) PadSilence(buffer, m - written);
         }
         finally
         {
