@@ -31,7 +31,7 @@ internal static class RealtimeCode
         typeof(DurationHistogram), typeof(SampleRing), typeof(ThreadScheduling), typeof(NullAudioBackend),
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
-        typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic),
+        typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -39,7 +39,7 @@ internal static class RealtimeCode
     [
         typeof(PythonOpcodes), typeof(PyCallOpcodes), typeof(PyCodeOpcodes), typeof(OpcodeInit), typeof(OpcodeBlock),
         typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
-        typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(BorrowedReference), typeof(NewReference),
+        typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(PythonRuntime), typeof(BorrowedReference), typeof(NewReference),
         typeof(StolenReference), typeof(OscPython), typeof(Python.Reload.HotReloader), typeof(Python.Reload.SwapSlots),
         typeof(Python.Reload.ReloadHelpers),
     ];
@@ -72,6 +72,25 @@ internal static class RealtimeCode
         (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
     ];
 
+    /// <summary>
+    /// Generic methods of the base library (and the compiler's inline-array helpers) that the audio thread calls, for
+    /// the instantiations it calls them with. A generic instantiation is compiled at its first call like any method,
+    /// and listing types does not reach it; calling each here, once, on the control thread compiles it. Measured with
+    /// <c>DOTNET_JitStdOutFile</c>: <c>AsSpan&lt;float&gt;(float[], int, int)</c> (the null backend's thread),
+    /// <c>CopyTo&lt;double&gt;(double[], Span&lt;double&gt;)</c> and <c>PFields</c>' span helpers (a MIDI note's
+    /// p-fields) were the methods first compiled inside a callback.
+    /// </summary>
+    private static void CompileLibraryGenerics()
+    {
+        var floats = new float[2];
+        floats.AsSpan().Clear();
+        floats.AsSpan(1).Clear();
+        floats.AsSpan(0, 1).Clear();
+        Span<double> p = stackalloc double[3];
+        new double[1].CopyTo(p);
+        _ = TimedAction.ScoreEvent(0, 'i', p);
+    }
+
     private const BindingFlags Declared =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
 
@@ -86,6 +105,7 @@ internal static class RealtimeCode
         lock (Prepared)
         {
             PrepareAll(AudioThreadTypes, HotPath);
+            CompileLibraryGenerics();
             if (PythonLibrary.LoadedPath is not null) PrepareAll(PythonTypes, []);
             if (Audio.Jack.Interop.JackLibrary.IsLoaded) PrepareAll(JackTypes, JackHotPath);
             if (Audio.PortAudio.Interop.PortAudioLibrary.IsLoaded) PrepareAll(PortAudioTypes, []);
