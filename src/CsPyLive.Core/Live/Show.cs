@@ -62,7 +62,7 @@ public sealed class Show : IDisposable
             if (why is not null) Say(why);
             if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
-                    options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null);
+                    options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null, Warn);
             panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {
