@@ -62,6 +62,9 @@ internal struct ActionScheduler
     /// <summary>Far-future actions lost because <see cref="FarCapacity"/> of them were already waiting. Any thread.</summary>
     public readonly long DroppedFar => Interlocked.Read(ref Unsafe.AsRef(in droppedFar));
 
+    /// <summary>Actions that can be queued now without dropping any, whichever queue they take. Any thread (a snapshot).</summary>
+    public readonly int Room => Math.Min(now.Capacity - now.Count, timed.Capacity - timed.Count);
+
     /// <summary>Every action lost. Any thread.</summary>
     public readonly long Dropped => DroppedNow + DroppedTimed + DroppedFar;
 

@@ -29,6 +29,9 @@ public sealed unsafe partial class Engine
     /// <summary>MIDI messages lost because the host MIDI queue was full. Any thread.</summary>
     public long HostMidiDropped => hostMidi?.Dropped ?? 0;
 
+    /// <summary>Messages the host MIDI queue can take now without dropping; 0 when not enabled. Any thread (a snapshot).</summary>
+    public int HostMidiRoom => hostMidi?.Room ?? 0;
+
     /// <summary>
     /// Queues one complete MIDI message (status byte and 0 to 2 data bytes) for Csound's MIDI input, delivered in the
     /// k-cycle holding <paramref name="frame"/>. Any one thread at a time; allocation-free. False when full or not enabled.

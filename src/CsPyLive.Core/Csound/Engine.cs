@@ -141,6 +141,9 @@ public sealed unsafe partial class Engine : IDisposable
     /// <summary>Actions more than a second ahead lost: <see cref="ActionScheduler.FarCapacity"/> of them were waiting. Any thread.</summary>
     public long DroppedFar => actions.DroppedFar;
 
+    /// <summary>Actions the engine can take now without dropping any, for now or timed. Any thread (a snapshot).</summary>
+    public int ActionRoom => actions.Room;
+
     /// <summary>Sets a Csound command-line option. Control thread, before <see cref="Start"/>.</summary>
     public void SetOption(string option)
     {

@@ -32,6 +32,9 @@ internal sealed unsafe class HostMidiInput
     /// <summary>Messages lost because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref dropped);
 
+    /// <summary>Messages the queue can take now without dropping. Any thread (a snapshot).</summary>
+    public int Room => queue.Capacity - queue.Count;
+
     /// <summary>Queues one message of 1 to 3 bytes for the k-cycle holding <paramref name="frame"/>.</summary>
     public bool TryQueue(ReadOnlySpan<byte> message, long frame)
     {

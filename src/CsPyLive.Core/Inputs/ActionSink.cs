@@ -42,6 +42,9 @@ public sealed class ActionSink(Engine engine)
     /// <summary>The frame of a time in the piece (seconds from the start of the performance). Any thread.</summary>
     public long AtSeconds(double seconds) => (long)Math.Round(seconds * engine.SampleRate);
 
+    /// <summary>Actions the engine can take now without dropping any: a sender that can wait (a file) waits. Any thread.</summary>
+    public int Room => engine.ActionRoom;
+
     /// <summary>Queues an action at its frame. Any thread; false (and counted by the engine) if the queue is full.</summary>
     public bool Enqueue(in TimedAction action) => engine.Enqueue(action);
 

@@ -37,6 +37,8 @@ public sealed class CsoundMidiInput : IMidiDestination
 
     public string Description => "Csound's MIDI";
 
+    public bool HasRoom => engine.HostMidiRoom > 0;
+
     public void Send(in MidiMessage message, long frame)
     {
         Interlocked.Increment(ref received);

@@ -14,6 +14,12 @@ public interface IMidiDestination
     /// <summary>Releases every note this destination started and lifts the pedal, at the next k-cycle. Any thread.</summary>
     void ReleaseAll();
 
+    /// <summary>
+    /// True while it can take one more message, whatever it is, without dropping anything: a sender that can wait (a
+    /// file) sends only then. A snapshot; any thread.
+    /// </summary>
+    bool HasRoom { get; }
+
     /// <summary>Messages sent so far.</summary>
     long Received { get; }
 

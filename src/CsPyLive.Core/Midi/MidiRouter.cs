@@ -25,6 +25,8 @@ public sealed class MidiRouter : IMidiDestination
     /// <summary>p-fields a note may carry after p1..p5.</summary>
     public const int MaxExtraPFields = PFields.Capacity - 5;
     private const int Notes = 128;
+    /// <summary>The most actions one message queues: a pedal lifted (or all notes off) releases up to every note of its channel.</summary>
+    private const int MostActionsPerMessage = Notes + 2;
     private const int Channels = MidiChannel.Count;
 
     private readonly ActionSink sink;
@@ -72,6 +74,8 @@ public sealed class MidiRouter : IMidiDestination
     public long Received => Interlocked.Read(ref received);
 
     public string Description => "the note router";
+
+    public bool HasRoom => sink.Room >= MostActionsPerMessage;
 
     /// <summary>The p1 a note on a channel plays as: instrument + note/1000 (note 0: +0.128).</summary>
     public double InstanceOf(MidiChannel channel, int note) => instrument[channel.Index] + (note == 0 ? 128 : note) / 1000.0;

@@ -13,6 +13,7 @@ public sealed class MidiInputStreamTests
         public void Send(in MidiMessage message, long frame) => Messages.Add(message);
         public void ReleaseAll() => Panics++;
         public string Description => "a recorder";
+        public bool HasRoom => true;
         public long Received => Messages.Count;
     }
 
