@@ -39,7 +39,7 @@ internal static class RealtimeCode
     [
         typeof(PythonOpcodes), typeof(PyCallOpcodes), typeof(PyCodeOpcodes), typeof(OpcodeInit), typeof(OpcodeBlock),
         typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
-        typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(PythonRuntime), typeof(BorrowedReference), typeof(NewReference),
+        typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(PythonRuntime), typeof(RunawayCalls), typeof(BorrowedReference), typeof(NewReference),
         typeof(StolenReference), typeof(OscPython), typeof(Python.Reload.HotReloader), typeof(Python.Reload.SwapSlots),
         typeof(Python.Reload.ReloadHelpers),
     ];

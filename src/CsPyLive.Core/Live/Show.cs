@@ -76,8 +76,10 @@ public sealed class Show : IDisposable
             callback = new ShowCallback(engine, recorder, inputs, observers);
             queues = new QueueReport(engine, recorder, log);
             reload = StartReload(sink);
-            if (reload is not null && !options.IsRender)
-                observers.Add(watchdog = new PythonWatchdog(callback, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages));
+            if (PythonOpcodes.UsedBy(engine))
+                observers.Add(watchdog = options.IsRender
+                    ? new PythonWatchdog(new KCycleProgress(callback, engine), PythonWatchdog.RenderBudget(options.PythonBudgetMs), engine.Messages)
+                    : new PythonWatchdog(callback, TimeSpan.FromMilliseconds(options.PythonBudgetMs), engine.Messages));
         }
         catch
         {

@@ -15,7 +15,12 @@ namespace CsPyLive.Python;
 /// A watchdog thread looks every couple of milliseconds at when the current audio callback started. Past the
 /// budget it takes the GIL — which the looping audio thread hands over within Python's switch interval (0.5 ms
 /// here) — and asks CPython to raise in the audio thread (<c>PyThreadState_SetAsyncExc</c>). Code stuck inside one
-/// long C call (not bytecode) cannot be interrupted this way; it is reported once the call returns. One watchdog
+/// long C call (not bytecode) cannot be interrupted this way; it is reported once the call returns. A callback that
+/// goes on past the budget after an interruption (the next k-cycle calls the same endless function) is interrupted
+/// again, a budget later; a target interrupted <see cref="Opcodes.RunawayCalls.InterruptsToBench"/> times is no
+/// longer called (<see cref="Opcodes.RunawayCalls"/>), so the show plays on. In a render there is no period to
+/// overrun: the gap given is <see cref="KCycleProgress"/>, and only a k-cycle that does not end within the (longer)
+/// budget is interrupted. One watchdog
 /// per show; it learns which thread to interrupt at the first callback of each run (<see cref="OnAudioThread"/>:
 /// after a device restart the audio thread is a new one).
 /// </remarks>
@@ -48,10 +53,17 @@ public sealed class PythonWatchdog : IAudioThreadObserver, IDisposable
                             "interrupted by CsPyLive's watchdog: this call kept the audio thread past its time budget")
                 """, "<cspylive-watchdog>");
             runawayError = PythonRuntime.Helper("RunawayPythonError");
+            Opcodes.RunawayCalls.ErrorType = runawayError;
         }
         thread = new Thread(Watch) { IsBackground = true, Name = "cspylive-python-watchdog", Priority = ThreadPriority.AboveNormal };
         thread.Start();
     }
+
+    /// <summary>
+    /// A render's budget for one k-cycle: at least 2 s. Offline, slow is allowed (a heavy block, a long computation);
+    /// only Python that does not return is stopped.
+    /// </summary>
+    public static TimeSpan RenderBudget(double budgetMs) => TimeSpan.FromMilliseconds(Math.Max(budgetMs, 2000));
 
     /// <summary>How many times Python was interrupted.</summary>
     public long Interrupts => Interlocked.Read(ref interrupts);
@@ -61,18 +73,21 @@ public sealed class PythonWatchdog : IAudioThreadObserver, IDisposable
 
     private void Watch()
     {
-        long interruptedCallback = 0;
+        long interruptedCallback = 0, interruptedAt = 0;
         while (running)
         {
             Thread.Sleep(2);
             var started = gap.CallbackStartedAt;
             var ident = Volatile.Read(ref audioThreadIdent);
-            if (started == 0 || ident == 0 || started == interruptedCallback) continue;
-            if (Stopwatch.GetTimestamp() - started < budgetTicks) continue;
+            if (started == 0 || ident == 0) continue;
+            // A budget from the callback's start, or from the last interruption in this same callback.
+            var from = started == interruptedCallback ? interruptedAt : started;
+            if (Stopwatch.GetTimestamp() - from < budgetTicks) continue;
             using (Gil.Acquire())
             {
                 if (gap.CallbackStartedAt != started) continue; // it finished while we waited for the GIL
                 PyApi.PyThreadState_SetAsyncExc(new CULong(checked((nuint)ident)), new BorrowedReference(runawayError));
+                interruptedAt = Stopwatch.GetTimestamp();
             }
             interruptedCallback = started;
             Interlocked.Increment(ref interrupts);
@@ -85,6 +100,10 @@ public sealed class PythonWatchdog : IAudioThreadObserver, IDisposable
     {
         running = false;
         thread.Join();
-        using (Gil.Acquire()) PyApi.Py_DecRef(runawayError);
+        using (Gil.Acquire())
+        {
+            Opcodes.RunawayCalls.ErrorType = 0;
+            PyApi.Py_DecRef(runawayError);
+        }
     }
 }

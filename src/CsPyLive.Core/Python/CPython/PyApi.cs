@@ -181,6 +181,10 @@ internal static unsafe partial class PyApi
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyErr_Occurred")]
     internal static partial BorrowedReference PyErr_Occurred();
 
+    /// <summary>int PyErr_ExceptionMatches(PyObject *exc): whether the pending exception is (a subclass of) <paramref name="exception"/>.</summary>
+    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyErr_ExceptionMatches")]
+    internal static partial int PyErr_ExceptionMatches(BorrowedReference exception);
+
     /// <summary>void PyErr_Fetch(PyObject **ptype, PyObject **pvalue, PyObject **ptraceback): new references out.</summary>
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyErr_Fetch")]
     internal static partial void PyErr_Fetch(nint* type, nint* value, nint* traceback);

@@ -14,11 +14,17 @@ namespace CsPyLive.Python.Opcodes;
 /// </summary>
 internal static unsafe class OpcodeErrors
 {
-    internal static void ReportPerf(nint csound, nint p, OpcodeState* s)
+    /// <summary>
+    /// Reports the pending exception. Returns what the opcode returns to Csound: OK, or, when this was the
+    /// watchdog's last interruption of its target (<see cref="RunawayCalls"/>), Csound's perf error, which turns the
+    /// note off.
+    /// </summary>
+    internal static int ReportPerf(nint csound, nint p, OpcodeState* s)
     {
         nint type, value, traceback;
         PythonRuntime.FetchException(&type, &value, &traceback);
         PythonErrors.Note();
+        var runaway = type != 0 && type == RunawayCalls.ErrorType && RunawayCalls.RecordInterrupt(s->Target);
         var hash = ErrorHash(value);
         if (s->ErrorType == type && s->ErrorHash == hash && type != 0)
         {
@@ -42,6 +48,26 @@ internal static unsafe class OpcodeErrors
         if (type != 0) PyApi.Py_DecRef(type);
         if (value != 0) PyApi.Py_DecRef(value);
         if (traceback != 0) PyApi.Py_DecRef(traceback);
+        return runaway ? Bench(csound, p, s) : 0;
+    }
+
+    /// <summary>Says once that the target is benched, then turns the note off (Csound's perf error). Returns non-zero.</summary>
+    private static int Bench(nint csound, nint p, OpcodeState* s)
+    {
+        FlushRepeats(csound, p, s);
+        if (LogOf(s) is { } log)
+        {
+            WriteHeader(log, csound, p, "watchdog: "u8);
+            var name = (s->Flags & OpcodeFlags.TargetIsCode) == 0 ? PythonRuntime.Utf8(new(s->Target)) : default;
+            if (name.IsEmpty) log.Write(MessageKind.Error, "this Python code"u8);
+            else
+            {
+                log.Write(MessageKind.Error, name);
+                log.Write(MessageKind.Error, "()"u8);
+            }
+            log.Write(MessageKind.Error, " was interrupted 3 times without returning: it is not called any more (outputs keep their last values) until a reload, and this note is turned off\n"u8);
+        }
+        return CsoundFunctions.PerfError(csound, p, "Python code that does not return (benched by the watchdog)\0"u8);
     }
 
     /// <summary>Logs "(repeated N times)" for the error last reported, if it repeated. At error change and note end.</summary>
@@ -63,6 +89,9 @@ internal static unsafe class OpcodeErrors
     /// <summary>Takes the pending exception into Csound's InitError (the note does not start). Returns NOTOK.</summary>
     internal static int ReportInit(nint csound, nint p)
     {
+        var s = OpcodeBlock.State(p);
+        if (RunawayCalls.ErrorType != 0 && (s->Flags & OpcodeFlags.Ready) != 0 && PyApi.PyErr_ExceptionMatches(new(RunawayCalls.ErrorType)) != 0)
+            RunawayCalls.RecordInterrupt(s->Target); // a note's init that loops counts as one interruption of its function
         using var text = PythonRuntime.TakeExceptionText();
         var utf8 = PythonRuntime.Utf8(text);
         var message = new byte[utf8.Length + 32];

@@ -98,6 +98,8 @@ internal static unsafe class OpcodeInit
         s->Flags |= OpcodeFlags.Ready;
 
         if ((flags & OpcodeFlags.InitTime) == 0) return OK;
+        if (RunawayCalls.IsBenched(s->Target))
+            return OpcodeErrors.InitFailure(csound, $"{text}: benched by the watchdog (it did not return {RunawayCalls.InterruptsToBench} times); a reload lets it be called again");
         var ok = family switch
         {
             OpcodeFamily.Run or OpcodeFamily.Exec => PyCodeOpcodes.Run(s),

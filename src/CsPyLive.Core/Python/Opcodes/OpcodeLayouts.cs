@@ -94,6 +94,18 @@ internal static unsafe class CsoundFunctions
             return ((delegate* unmanaged<nint, byte*, int>)Fn(csound, CsoundLayout.CsoundInitError))(csound, fmt);
     }
 
+    /// <summary>
+    /// Csound's perf error: prints "PERF ERROR in instr N (opcode X) line L: message ... note aborted" and turns the
+    /// note off now (xturnoff_now; the k-cycle loop then skips its remaining opcodes). Performing thread, inside the
+    /// opcode's perf function. <paramref name="utf8Message"/> ends with a NUL and has no '%'. Returns non-zero, for
+    /// the opcode to return.
+    /// </summary>
+    internal static int PerfError(nint csound, nint p, ReadOnlySpan<byte> utf8Message)
+    {
+        fixed (byte* fmt = utf8Message)
+            return ((delegate* unmanaged<nint, nint, byte*, int>)Fn(csound, CsoundLayout.CsoundPerfError))(csound, p, fmt);
+    }
+
     /// <summary>int RegisterDeinitCallback(CSOUND*, void *p, int (*func)(CSOUND*, void*)): runs at note end.</summary>
     internal static int RegisterDeinitCallback(nint csound, nint p, delegate* unmanaged<nint, nint, int> callback) =>
         ((delegate* unmanaged<nint, nint, delegate* unmanaged<nint, nint, int>, int>)

@@ -36,13 +36,14 @@ internal static unsafe class PyCodeOpcodes
             if ((s->Flags & OpcodeFlags.Ready) == 0) return OK;
             if (s->TriggerSlot >= 0 && *OpcodeBlock.Arg(p, s->TriggerSlot) == 0) return OK;
             using var gil = Gil.Acquire();
+            if (RunawayCalls.IsBenched(s->Target)) return OK; // the outputs keep their last values
             var ok = family switch
             {
                 OpcodeFamily.Run => Run(s),
                 OpcodeFamily.Eval => Eval(p, s),
                 _ => Assign(p, s),
             };
-            if (!ok) OpcodeErrors.ReportPerf(csound, p, s);
+            if (!ok) return OpcodeErrors.ReportPerf(csound, p, s);
         }
         catch
         {

@@ -163,6 +163,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
         if (before.IsNull) outcome.ErrorText = PythonRuntime.TakeExceptionText().Steal().Pointer;
         else Remember(before.Steal().Pointer);
         outcome.Ok = outcome.ErrorText == 0;
+        if (outcome.Ok) Opcodes.RunawayCalls.ForgiveAll(); // new code: functions the watchdog benched may be called again
         outcome.AppliedAt = Stopwatch.GetTimestamp();
         outcome.StallTicks = OverlapWithCallback();
         outcomes.TryEnqueue(outcome);
@@ -193,6 +194,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
         {
             if (action.Count == OpSwap) outcome.Ok = Swap(action.ChannelSlot, ref outcome);
             else outcome.Ok = RollBackNewest(ref outcome);
+            if (outcome.Ok) Opcodes.RunawayCalls.ForgiveAll(); // new code: functions the watchdog benched may be called again
         }
         outcome.StallTicks = Stopwatch.GetTimestamp() - start;
         outcome.AppliedAt = Stopwatch.GetTimestamp();
