@@ -119,6 +119,8 @@ public sealed class Show : IDisposable
         if (!options.IsRender) Say(ShowReport.Describe(options, engine, backend!, inputs, recorder));
         var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
         var gcBefore = CountCollections();
+        var progress = options.IsRender ? new RenderProgress(options, engine.SampleRate, Say) : null;
+        progress?.Start();
         try
         {
             Control(); // before the first period: a file input sends what the first block needs
@@ -127,6 +129,7 @@ public sealed class Show : IDisposable
             {
                 if (wait > TimeSpan.Zero) cancel.WaitHandle.WaitOne(wait);
                 Control();
+                progress?.Tick(audio.FramesPlayed);
                 if (!cancel.IsCancellationRequested && !audio.ScoreEnded && audio.FramesPlayed < limit) return true;
                 audio.RequestJitCount(); // the audio thread reads its own count at the end of its next callback
                 while (audio.JitCountPending && audio.WaitForCallbackGap()) { }

@@ -43,8 +43,10 @@ public sealed class StandardMidiFile
 
     public static StandardMidiFile Parse(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 14 || Encoding.ASCII.GetString(data[..4]) != "MThd")
+        if (data.Length < 4 || Encoding.ASCII.GetString(data[..4]) != "MThd")
             throw new MidiFileException("not a Standard MIDI File (no MThd header at byte 0)", 0);
+        if (data.Length < 14)
+            throw new MidiFileException($"the MThd header is cut short: the file ends after {data.Length} of its 14 bytes", data.Length);
         var headerLength = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
         if (headerLength < 6 || headerLength > data.Length - 8)
             throw new MidiFileException($"the header chunk at byte 0 claims {headerLength} bytes (needs 6, file has {data.Length - 8} after the chunk header)", 4);
@@ -54,6 +56,13 @@ public sealed class StandardMidiFile
         if (format > 1) throw new MidiFileException($"format {format} is not supported (only 0 and 1)", 8);
         if (format == 0 && tracks != 1) throw new MidiFileException($"format 0 with {tracks} tracks (must be 1)", 10);
         if (division == 0) throw new MidiFileException("division 0 ticks per quarter note", 12);
+        if ((division & 0x8000) != 0)
+        {
+            var framesPerSecond = -(sbyte)(division >> 8);
+            if (framesPerSecond is not (24 or 25 or 29 or 30))
+                throw new MidiFileException($"SMPTE division with {framesPerSecond} frames per second (must be 24, 25, 29 or 30)", 12);
+            if ((division & 0xFF) == 0) throw new MidiFileException("SMPTE division with 0 ticks per frame", 13);
+        }
 
         var raw = new List<(long Tick, int Track, int Order, MidiMessage Message, int Tempo)>();
         var pos = 8 + (long)headerLength;

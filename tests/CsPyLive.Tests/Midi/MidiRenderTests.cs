@@ -107,4 +107,31 @@ public sealed class MidiRenderTests
         Assert.Contains("flood.mid: more events at 0 s than the engine takes at once", result.StdErr);
         Assert.Contains("none is lost", result.StdErr);
     }
+
+    [Fact]
+    public void A_file_that_says_it_lasts_77_hours_is_announced_and_sigterm_stops_the_render_with_a_valid_file()
+    {
+        // A delta time of 0x0FFFFFFF ticks: 77 h 40 min at 480 ticks a quarter and 120 bpm. It used to start a silent
+        // 77-hour render.
+        using var dir = new TempDir();
+        var mid = Write(dir.File("long.mid"), Concat(Header(0, 1, 480), Track(Concat(At(0, 0x90, 60, 100), At(0x0FFFFFFF, 0x80, 60, 0), EndOfTrack))));
+        using var render = BackgroundProcess.CsPyLive(null, "render", TestData.Path("midi", "dc-keys.csd"), "--midi", mid, "-o", dir.File("long.wav"));
+        Assert.True(render.WaitForStdErr("long.mid lasts 77:40:20: the render goes to its end (--duration cuts it", TimeSpan.FromSeconds(30)), render.StdErr);
+        render.Signal("TERM"); // a render stopped at once: its file is small, and valid
+        var result = render.Wait(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cspylive: stopped; wrote", result.StdErr);
+        var wav = WavFile.Read(dir.File("long.wav"));
+        Assert.Equal(new FileInfo(dir.File("long.wav")).Length, 58 + wav.Frames * 8L); // float32 stereo after a 58-byte header
+    }
+
+    [Fact]
+    public void A_long_render_says_how_far_it_is_and_how_fast_it_goes()
+    {
+        var options = new CsPyLive.Live.ShowOptions { Patch = null!, Duration = 4 * 3600 + 60 };
+        var said = new List<string>();
+        var progress = new CsPyLive.Live.RenderProgress(options, 48000, said.Add, every: TimeSpan.Zero);
+        progress.Tick(48000L * 3600);
+        Assert.Matches(@"^rendered 1:00:00 of 4:01:00 \(25 %\), [0-9.]+x real time$", Assert.Single(said));
+    }
 }

@@ -63,6 +63,9 @@ public sealed class StandardMidiFileTests
     [InlineData("missing-track", "announces 2 tracks but the file ends after 1", 30)]
     [InlineData("not-midi", "no MThd header", 0)]
     [InlineData("bad-tempo", "tempo event at byte 23 has 2 data bytes", 23)]
+    [InlineData("truncated-header", "the MThd header is cut short: the file ends after 10 of its 14 bytes", 10)] // was "no MThd header"
+    [InlineData("smpte-0-ticks", "SMPTE division with 0 ticks per frame", 13)]                                 // was accepted
+    [InlineData("smpte-23-fps", "SMPTE division with 23 frames per second (must be 24, 25, 29 or 30)", 12)]
     public void Malformed_files_name_the_byte_offset(string name, string expected, long offset)
     {
         byte[] bytes = name switch
@@ -76,6 +79,9 @@ public sealed class StandardMidiFileTests
             "format-2" => Concat(Header(2, 1, 96), Track(EndOfTrack)),
             "missing-track" => Concat(Header(1, 2, 96), Track([0x00, 0x90, 60, 100, 0x00, 0xFF, 0x2F, 0x00])),
             "not-midi" => "RIFF....WAVEfmt "u8.ToArray(),
+            "truncated-header" => Header(0, 1, 96)[..10],
+            "smpte-0-ticks" => Concat(Header(0, 1, 0xE700), Track(EndOfTrack)),  // -25 fps, 0 ticks a frame
+            "smpte-23-fps" => Concat(Header(0, 1, 0xE928), Track(EndOfTrack)),   // -23 fps, 40 ticks a frame
             "bad-tempo" => Concat(Header(0, 1, 96), Track([0x00, 0xFF, 0x51, 0x02, 0x07, 0xA1, 0x00, 0xFF, 0x2F, 0x00])),
             _ => throw new ArgumentException(name),
         };
