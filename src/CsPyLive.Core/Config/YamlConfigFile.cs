@@ -16,6 +16,7 @@ public static partial class YamlConfigFile
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
+        .WithDuplicateKeyChecking() // a key given twice is an error: the last one silently winning hid the first
         .Build();
 
     /// <summary>Reads <paramref name="path"/>; throws <see cref="ConfigException"/> naming it.</summary>
@@ -56,6 +57,8 @@ public static partial class YamlConfigFile
             var allowed = AllowedKeys(m.Groups[2].Value);
             return $"unknown key '{m.Groups[1].Value}'" + (allowed is null ? "" : $" (allowed here: {allowed})");
         }
+        if (DuplicateKey().Match(innermost.Message) is { Success: true } d)
+            return $"duplicate key '{d.Groups[1].Value}' (a key may be given once here)";
         var cause = innermost.InnerException is { } i ? $" ({i.Message})" : "";
         return innermost.Message + cause;
     }
@@ -70,6 +73,9 @@ public static partial class YamlConfigFile
             .Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
         return string.Join(", ", keys);
     }
+
+    [GeneratedRegex(@"^Encountered duplicate key (.*)$")]
+    private static partial Regex DuplicateKey();
 
     [GeneratedRegex(@"Property '([^']*)' not found on type '([^']*)'")]
     private static partial Regex UnknownProperty();

@@ -129,13 +129,19 @@ public sealed class OscDispatcher
         timeTag <= OscTimeTag.Immediately ? ActionSink.Now : sink.AtTimeTag(OscTimeTag.SecondsBetween(OscTimeTag.Now, timeTag));
 
     /// <summary>What became of a message. <see cref="NonFinite"/>: a number argument was NaN or infinite, which would
-    /// poison a filter's state or a Python loop for the rest of the show: never passed on.</summary>
-    private enum Outcome : byte { Done, Rejected, Dropped, NonFinite }
+    /// poison a filter's state or a Python loop for the rest of the show: never passed on. <see cref="TooLarge"/>: a
+    /// <c>/py</c> string over <see cref="OscPython.StringSlotBytes"/>, or an <c>/event</c> table over
+    /// <see cref="MaxOscTablePoints"/> points (Csound computes it on the audio thread: 16M points stalled it 891 ms).</summary>
+    private enum Outcome : byte { Done, Rejected, Dropped, NonFinite, TooLarge }
+
+    /// <summary>The largest function table an <c>/event "f ..."</c> may ask for.</summary>
+    public const int MaxOscTablePoints = 1 << 20;
 
     private void Count(Outcome outcome, ReadOnlySpan<byte> address = default)
     {
         if (outcome == Outcome.Rejected) counters.Rejected++;
         else if (outcome == Outcome.Dropped) counters.Dropped++;
+        else if (outcome == Outcome.TooLarge) counters.TooLarge++;
         else if (outcome == Outcome.NonFinite)
         {
             counters.NonFinite++;
@@ -194,6 +200,7 @@ public sealed class OscDispatcher
         Span<double> p = stackalloc double[Csound.PFields.Capacity];
         var n = EventTemplate.ParseScoreLine(a.StringBytes, out var type, p);
         if (n < 0) return Outcome.Rejected;
+        if (type == 'f' && n >= 3 && Math.Abs(p[2]) > MaxOscTablePoints) return Outcome.TooLarge;
         return actions.Event(frame, type, p[..n]) ? Outcome.Done : Outcome.Dropped;
     }
 
@@ -231,6 +238,7 @@ public sealed class OscDispatcher
     private Outcome AssignString(int index, ReadOnlySpan<byte> text, long frame)
     {
         if (python is null) return Outcome.Rejected;
+        if (text.Length > OscPython.StringSlotBytes) return Outcome.TooLarge; // not a full queue: the string's own size
         var slot = python.TryPutString(text);
         if (slot < 0) return Outcome.Dropped;
         if (actions.SetPythonString(index, slot, frame)) return Outcome.Done;
@@ -320,6 +328,8 @@ public record struct OscCounters
     public long Dropped;
     /// <summary>Messages refused because a number in them was NaN or infinite.</summary>
     public long NonFinite;
+    /// <summary>Messages refused for their size: a /py string over 512 bytes, an /event table over 1,048,576 points.</summary>
+    public long TooLarge;
     public long InternalErrors;
     public long Applied;
     public long Coalesced;

@@ -57,7 +57,7 @@ public sealed class OscInput : IShowInput
         get
         {
             var s = Dispatcher.Stats;
-            return s.Malformed + s.Dropped + s.Rejected + s.NonFinite + (Udp?.Refused ?? 0);
+            return s.Malformed + s.Dropped + s.Rejected + s.NonFinite + s.TooLarge + (Udp?.Refused ?? 0);
         }
     }
 
@@ -126,6 +126,9 @@ public sealed class OscInput : IShowInput
             log(MessageKind.Warning, $"osc: {s.Rejected - reported.Rejected} message(s) refused (wrong arguments, a name that is not allowed, or /py/exec without allow_python_code)");
         if (s.NonFinite > reported.NonFinite)
             log(MessageKind.Warning, $"osc: {s.NonFinite - reported.NonFinite} message(s) with NaN or infinity refused: they never reach Csound or Python (last: {Dispatcher.LastNonFinite})");
+        if (s.TooLarge > reported.TooLarge)
+            log(MessageKind.Warning, $"osc: {s.TooLarge - reported.TooLarge} message(s) refused for their size: a /py string holds at most {OscPython.StringSlotBytes} bytes, " +
+                $"an /event table at most {OscDispatcher.MaxOscTablePoints} points (Csound would build it on the audio thread; make big tables in the orchestra)");
         if (s.Dropped > reported.Dropped)
             log(MessageKind.Warning, $"osc: {s.Dropped - reported.Dropped} message(s) dropped: the engine's queue was full");
         if (s.InternalErrors > reported.InternalErrors)

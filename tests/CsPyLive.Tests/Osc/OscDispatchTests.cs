@@ -193,6 +193,30 @@ public sealed class OscDispatchTests
         Assert.Equal(904, osc.Dispatcher.Stats.Dropped); // the ones the dispatcher saw refused
     }
 
+    [Fact]
+    public void Too_large_strings_and_tables_are_refused_for_their_size_not_reported_as_a_full_queue()
+    {
+        // A 600-byte /py string was reported as "the engine's queue was full"; a 16M-point table from /event stalled the
+        // audio thread 891 ms without a word.
+        using var engine = Start();
+        var said = new List<string>();
+        using var osc = new OscInput(engine, new ActionSink(engine), PatchConfig.Parse("osc: {}").Osc!, null,
+            new ShowPanic(engine, [3], []), (_, line) => said.Add(line));
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_text", new string('a', 512)), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/py/osc_text", new string('b', 600)), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/event", "f 200 0 16777216 10 1"), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/event", "f 201 0 1024 10 1"), null);
+        engine.PerformKCycle();
+        engine.PerformKCycle();
+        Assert.Equal("512", PythonRuntime.Eval("str(len(osc_text))"));
+        Assert.Equal((2, 0, 0), (osc.Dispatcher.Stats.TooLarge, osc.Dispatcher.Stats.Dropped, osc.Dispatcher.Stats.Rejected));
+        Assert.Equal(2, osc.Dropped); // osc_dropped counts them
+        osc.Tick();
+        var line = Assert.Single(said);
+        Assert.Contains("2 message(s) refused for their size: a /py string holds at most 512 bytes, an /event table at most 1048576 points", line);
+        Assert.DoesNotContain("queue", line);
+    }
+
     [Theory]
     [InlineData("osc: { routes: [ { address: /a, channel: c, scale: [0, 1, .nan, 10] } ] }", "osc.routes[0]")]
     [InlineData("osc: { routes: [ { address: /a, event: \"i 1 0 .inf $1\" } ] }", "osc.routes[0]")]
@@ -201,6 +225,9 @@ public sealed class OscDispatchTests
     [InlineData("midi: { channels: { 1: { pfields: [1, .nan] } } }", "midi.channels.1.pfields")]
     [InlineData("osc: { bind: not-an-address, port: 9000 }", "osc.bind")]                       // was a FormatException and a stack trace
     [InlineData("osc: { allow: [ 10.0.0.999 ] }", "osc.allow")]
+    [InlineData("osc: { feedback_port: 70000 }", "osc.feedback_port")]                             // was accepted, and wrapped to 4464
+    [InlineData("osc: { port: 99999 }", "osc.port")]                                               // failed late, without naming the file
+    [InlineData("osc:\n  port: 9000\n  port: 9001\n", "line 3, column 3: duplicate key 'port'")]  // the last one used to win silently
     public void A_patch_yaml_with_nan_infinity_or_a_bad_address_is_refused_naming_the_key(string yaml, string key)
     {
         var e = Assert.Throws<CsPyLive.Config.ConfigException>(() => PatchConfig.Parse(yaml, "patch.yaml"));
