@@ -20,6 +20,13 @@ public sealed class MessageLog
 
     public MessageLog(int capacity = 4096) => queue = new BoundedQueue<MessageRecord>(capacity);
 
+    /// <summary>
+    /// Error reports with a traceback the performing thread may write a second (Python exceptions in opcodes): a
+    /// function whose message changes at every call is a new error each k-cycle, and flooded the log with 4,500
+    /// tracebacks in 3 s.
+    /// </summary>
+    public ReportBudget Tracebacks { get; } = new(5);
+
     /// <summary>Pieces of messages lost because the queue was full (the drain thread fell behind).</summary>
     public long Dropped => Interlocked.Read(ref dropped);
 

@@ -33,6 +33,18 @@ public class ErrorReportingTests
     }
 
     [Fact]
+    public void An_error_whose_message_changes_at_every_call_shows_at_most_5_tracebacks_a_second()
+    {
+        // Each call raises ValueError("call number N"): a new error every k-cycle. It used to print 4,500 tracebacks in 3 s.
+        var result = Support.ProcessRunner.CsPyLive("play", Support.TestData.Path("py", "changing-error.csd"), "--audio", "null",
+            "--duration", "3", "--no-tui");
+        Assert.True(result.ExitCode == 0, result.Output);
+        var shown = result.StdErr.Split("Traceback (most recent call last)").Length - 1;
+        Assert.InRange(shown, 5, 5 * 4); // 3 s, and a started second at each end
+        Assert.Matches(@"python: \d+ more Python exception\(s\) not shown \(at most 5 tracebacks a second\)", result.StdErr);
+    }
+
+    [Fact]
     public void An_init_time_exception_stops_the_note_and_says_why()
     {
         using var run = new PyRun(PyRun.Csd("""

@@ -14,6 +14,7 @@ namespace CsPyLive.Python.Opcodes;
 /// </summary>
 internal static unsafe class OpcodeErrors
 {
+
     /// <summary>
     /// Reports the pending exception. Returns what the opcode returns to Csound: OK, or, when this was the
     /// watchdog's last interruption of its target (<see cref="RunawayCalls"/>), Csound's perf error, which turns the
@@ -36,7 +37,8 @@ internal static unsafe class OpcodeErrors
             s->ErrorType = type; // identity only: exception types live as long as the interpreter in practice
             s->ErrorHash = hash;
             var log = LogOf(s);
-            if (log is not null)
+            if (log is not null && !MayShow(log)) s->ErrorType = 0; // not shown: its repeats are not "the error above"
+            else if (log is not null)
             {
                 WriteHeader(log, csound, p, "Python exception (the note goes on with its last outputs):\n"u8);
                 using var text = value != 0 ? PythonRuntime.FormatException(new(value)) : default;
@@ -68,6 +70,21 @@ internal static unsafe class OpcodeErrors
             log.Write(MessageKind.Error, " was interrupted 3 times without returning: it is not called any more (outputs keep their last values) until a reload, and this note is turned off\n"u8);
         }
         return CsoundFunctions.PerfError(csound, p, "Python code that does not return (benched by the watchdog)\0"u8);
+    }
+
+    /// <summary>True while the engine's traceback budget for this second lasts; first says how many were not shown.</summary>
+    private static bool MayShow(MessageLog log)
+    {
+        if (!log.Tracebacks.TryTake(out var notShown)) return false;
+        if (notShown > 0)
+        {
+            log.Write(MessageKind.Error, "python: "u8);
+            Span<byte> digits = stackalloc byte[24];
+            Utf8Formatter.TryFormat(notShown, digits, out var n);
+            log.Write(MessageKind.Error, digits[..n]);
+            log.Write(MessageKind.Error, " more Python exception(s) not shown (at most 5 tracebacks a second)\n"u8);
+        }
+        return true;
     }
 
     /// <summary>Logs "(repeated N times)" for the error last reported, if it repeated. At error change and note end.</summary>
