@@ -65,6 +65,7 @@ public sealed record LiveStats
             w.WriteNumber("save_to_live_ms", Math.Round(r.SaveToLiveMilliseconds, 2));
             w.WriteNumber("at_s", Math.Round(r.AtSeconds, 3));
             w.WriteString("applied_in", r.AppliedIn);
+            if (r.RolledBack is null) w.WriteNull("rolled_back"); else w.WriteString("rolled_back", r.RolledBack);
             w.WriteEndObject();
         }
         w.WriteEndArray();

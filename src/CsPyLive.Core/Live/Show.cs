@@ -63,6 +63,7 @@ public sealed class Show : IDisposable
             if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
                     options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null, Warn);
+            foreach (var missing in InstrumentCheck.Missing(options, File.ReadAllText(options.Patch.CsdPath))) Warn(missing);
             panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {

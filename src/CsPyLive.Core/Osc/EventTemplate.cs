@@ -22,6 +22,9 @@ public sealed class EventTemplate
     public char Type { get; }
     public int Count => constants.Length;
 
+    /// <summary>p1 of an <c>i</c> event when the template gives it as a number (not <c>$N</c>); else null.</summary>
+    public double? ConstantInstrument => Type == 'i' && holes[0] == 0 ? constants[0] : null;
+
     /// <summary>Parses a template; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static EventTemplate Parse(string text)
     {

@@ -134,4 +134,34 @@ public sealed class MidiRenderTests
         progress.Tick(48000L * 3600);
         Assert.Matches(@"^rendered 1:00:00 of 4:01:00 \(25 %\), [0-9.]+x real time$", Assert.Single(said));
     }
+
+    [Fact]
+    public void Instruments_the_orchestra_does_not_define_are_named_before_the_show()
+    {
+        // A route to a missing instrument rendered silence with exit status 0 and no word about it.
+        using var dir = new TempDir();
+        File.Copy(TestData.Path("midi", "dc-keys.csd"), dir.File("keys.csd"));
+        File.WriteAllText(dir.File("patch.yaml"), """
+            midi:
+              channels:
+                1: { instrument: 5 }
+                2: { instrument: 1 }
+            osc:
+              routes:
+                - { address: /hit, event: "i 7 0 0.1" }
+                - { address: /ok, event: "i 1 0 0.1" }
+                - { address: /any, event: "i $1 0 0.1" }
+            """);
+        var mid = Write(dir.File("a.mid"), Concat(Header(0, 1, 480), Track(Concat(At(0, 0x90, 60, 100), At(480, 0x80, 60, 0), EndOfTrack))));
+        var render = ProcessRunner.CsPyLive("render", dir.Path, "--midi", mid, "-o", dir.File("out.wav"), "--duration", "0.5");
+        Assert.True(render.ExitCode == 0, render.Output);
+        Assert.Single(render.StdErr.Split('\n'), l => l.Contains("does not define"));
+        Assert.Contains("patch.yaml: midi channel 1 plays instrument 5, which the orchestra does not define (it has 1): its notes will do nothing", render.StdErr);
+
+        var play = ProcessRunner.CsPyLive("play", dir.Path, "--audio", "null", "--duration", "0.3", "--osc-port", "0", "--no-tui");
+        Assert.True(play.ExitCode == 0, play.Output);
+        Assert.Contains("patch.yaml: osc route /hit plays instrument 7, which the orchestra does not define (it has 1): its events will do nothing", play.StdErr);
+        Assert.DoesNotContain("route /ok", play.StdErr);
+        Assert.DoesNotContain("route /any", play.StdErr);
+    }
 }

@@ -99,9 +99,11 @@ public sealed class HotReloadTests
     /// once a second has played (not after the show was built: a save that came before the orchestra ran mod.py
     /// would be the first version, not a reload). Returns the reload's record and how long the test waited for it.
     /// </summary>
-    private static async Task<(ShowLog Log, WavFile Wav, ReloadRecord Reload, double ObservedMs)> PlayAndSave(TempDir dir, string save, int period = 256)
+    private static async Task<(ShowLog Log, WavFile Wav, ReloadRecord Reload, double ObservedMs)> PlayAndSave(TempDir dir, string save, int period = 256,
+        string? firstVersion = null)
     {
         foreach (var f in Directory.GetFiles(TestData.Path("reload"))) File.Copy(f, dir.File(Path.GetFileName(f)), true);
+        if (firstVersion is not null) File.WriteAllText(dir.File("mod.py"), firstVersion);
         var csd = dir.File("piece.csd");
         File.WriteAllText(csd, File.ReadAllText(csd).Replace("i1 0 2", "i1 0 30"));
         var log = new ShowLog();
@@ -153,11 +155,31 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task A_function_deleted_from_a_reloaded_file_is_named_since_it_still_answers_calls()
+    {
+        // The new file no longer defines spare(): its old definition stays in __main__. This used to pass without a word.
+        using var dir = new TempDir();
+        var first = "state = 0\ndef level():\n    return 0.25\n\ndef spare():\n    return 1\n\nclass Old:\n    pass\n";
+        var (log, wav, reload, _) = await PlayAndSave(dir, "v2.py", firstVersion: first);
+        Assert.True(reload.Ok, log.Text);
+        Assert.Contains("reload: mod.py no longer defines spare, Old; the old definition stays in Python and still answers calls", log.Text);
+        Assert.Equal(0.5f, At(wav, 2.9));
+    }
+
+    [Theory]
+    [InlineData("def a():\n    def inner(): pass\nasync def b(): pass\nclass C(object):\n    def method(self): pass\nx = '''\ndef not_code(): pass'''\n",
+        new[] { "a", "b", "C", "not_code" })] // a line inside a string at column 0 is read as code: a rare false name, never a missed one
+    public void What_a_file_defines_is_read_from_its_top_level(string source, string[] expected) =>
+        Assert.Equal(expected, ModuleDefinitions.Of(source));
+
+    [Fact]
     public async Task While_playing_new_code_that_raises_is_rolled_back()
     {
         using var dir = new TempDir();
         var (log, wav, reload, _) = await PlayAndSave(dir, "raises.py");
-        Assert.True(reload.Ok); // it loaded; then it raised when called
+        // It loaded, then raised when called, and was undone: its record says so (it said ok: true before).
+        Assert.False(reload.Ok);
+        Assert.Equal("it raised where the previous version did not", reload.RolledBack);
         Assert.Contains("rolling back", log.Text);
         Assert.Contains("ZeroDivisionError", log.Text);
         Assert.Equal(0.25f, At(wav, 2.9));

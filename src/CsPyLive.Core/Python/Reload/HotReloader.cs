@@ -49,6 +49,8 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
     private readonly ReloadHelpers helpers;
     private readonly AudioBusyFunction? audioBusy;
     private ReloadRecord[] records = [];        // replaced whole on each new record, so readers need no lock
+    private readonly Queue<string> rollbackReasons = new(); // why each queued rollback was asked for, in order
+    private readonly Dictionary<string, string[]> definedBefore = []; // per file, what its live version defines
 
     private struct SwapOutcome
     {
@@ -127,7 +129,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
                 Record(new ReloadRecord(result.Path, false, error, 0, Elapsed(seenAt), engine.FramesPerformed / engine.SampleRate));
                 return;
             }
-            var index = slots.Claim(result.Path, seenAt);
+            var index = slots.Claim(result.Path, seenAt, ModuleDefinitions.Read(result.Path));
             // In the gap when this swap is next in line: a queued swap must run first, since this module's code
             // may read what that one defines.
             if (inGap && slots.Pending == 0 && SwapInGap(index, code)) return;
@@ -178,8 +180,16 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
     }
 
     /// <summary>Undoes the newest good swap at the next k-boundary (the command a performer gives by hand). Any thread.</summary>
-    public void RollBack() =>
-        engine.Enqueue(new TimedAction { Kind = TimedActionKind.Custom, Handler = handler, Count = OpRollback, ChannelSlot = -1 });
+    public void RollBack() => RollBackFor("by hand");
+
+    private void RollBackFor(string why)
+    {
+        lock (rollbackReasons)
+        {
+            if (engine.Enqueue(new TimedAction { Kind = TimedActionKind.Custom, Handler = handler, Count = OpRollback, ChannelSlot = -1 }))
+                rollbackReasons.Enqueue(why); // in the order the engine will apply them
+        }
+    }
 
     /// <summary>Audio thread, at a k-boundary: performs a queued swap or rollback.</summary>
     public void Apply(in TimedAction action)
@@ -265,6 +275,9 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
             }
             if (o.Op == OpRollback)
             {
+                string why;
+                lock (rollbackReasons) why = rollbackReasons.TryDequeue(out var w) ? w : "by hand";
+                if (o.Ok) MarkRolledBack(why);
                 log(o.Ok ? MessageKind.Warning : MessageKind.Error,
                     o.Ok ? "reload: rolled back to the previous version" : $"reload: nothing to roll back{(error is null ? "" : ": " + error)}");
                 continue;
@@ -280,6 +293,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
                 var where = o.InGap ? "between callbacks" : overrun > 0 ? "on the audio thread: its module code outlasted the idle gap" : "on the audio thread";
                 log(MessageKind.Info, $"reload: {Path.GetFileName(slot.Path)} is live ({where}; audio stall {stallUs:0} us, save to live {saveToLive:0.0} ms)");
                 if (autoRollback) regressions.Watch(slot.Path, o.AppliedAt, o.ErrorsAtSwap, o.LastErrorAtSwap);
+                SayWhatIsNoLongerDefined(slot.Path, slot.Defines);
             }
             else
             {
@@ -289,7 +303,36 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
         if (regressions.Regressed() is { } regressed)
         {
             log(MessageKind.Error, $"reload: the new {Path.GetFileName(regressed)} raises where the previous version did not; rolling back");
-            RollBack();
+            RollBackFor("it raised where the previous version did not");
+        }
+    }
+
+    /// <summary>
+    /// Control thread: what this file is known to define, before its first reload (the version the orchestra loaded).
+    /// </summary>
+    public void KnowDefinitions(string path) => definedBefore.TryAdd(Path.GetFullPath(path), ModuleDefinitions.Read(path));
+
+    /// <summary>A function deleted from the file still answers calls (the new code only adds and replaces): say so.</summary>
+    private void SayWhatIsNoLongerDefined(string path, string[] now)
+    {
+        var key = Path.GetFullPath(path);
+        if (definedBefore.TryGetValue(key, out var before) && before.Except(now).ToArray() is { Length: > 0 } gone)
+            log(MessageKind.Warning, $"reload: {Path.GetFileName(path)} no longer defines {string.Join(", ", gone)}; " +
+                "the old definition stays in Python and still answers calls until the show restarts");
+        definedBefore[key] = now;
+    }
+
+    /// <summary>The newest reload still live is no longer: its record says so (ok false, and why).</summary>
+    private void MarkRolledBack(string why)
+    {
+        var list = records;
+        for (var i = list.Length - 1; i >= 0; i--)
+        {
+            if (!list[i].Ok) continue;
+            var updated = list.ToArray();
+            updated[i] = list[i] with { Ok = false, RolledBack = why };
+            Volatile.Write(ref records, updated);
+            return;
         }
     }
 

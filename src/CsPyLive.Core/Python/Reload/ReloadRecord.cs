@@ -11,5 +11,7 @@ namespace CsPyLive.Python.Reload;
 /// <param name="StallMicroseconds">How long the audio thread was, or may have been, held up by this reload: the
 /// whole swap when it ran on the audio thread; for a gap swap, the overlap with a callback that had started (an upper
 /// bound on its wait for the GIL), usually 0.</param>
+/// <param name="RolledBack">Why it was undone after going live (it raised where the previous version did not, or by
+/// hand); then <paramref name="Ok"/> is false, since its code no longer runs.</param>
 public sealed record ReloadRecord(string File, bool Ok, string? Error, double StallMicroseconds, double SaveToLiveMilliseconds,
-    double AtSeconds, string AppliedIn = "none");
+    double AtSeconds, string AppliedIn = "none", string? RolledBack = null);

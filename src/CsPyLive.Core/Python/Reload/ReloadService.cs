@@ -38,7 +38,11 @@ public sealed class ReloadService : IDisposable
     public IReadOnlyCollection<string> WatchedFiles => watcher.Files;
 
     /// <summary>Watches a Python file; saves to it are compiled and swapped in. Control thread.</summary>
-    public void Watch(string path) => watcher.Watch(path);
+    public void Watch(string path)
+    {
+        watcher.Watch(path);
+        Reloader.KnowDefinitions(path);
+    }
 
     /// <summary>Compiles <paramref name="path"/> now and swaps it in at the k-cycle holding <paramref name="frame"/>.</summary>
     public void ScheduleAt(long frame, string path)
@@ -53,7 +57,7 @@ public sealed class ReloadService : IDisposable
     /// </summary>
     public void Tick(TimeSpan wait = default)
     {
-        foreach (var path in PythonSources.TakeNew(engine)) watcher.Watch(path);
+        foreach (var path in PythonSources.TakeNew(engine)) Watch(path);
         Reloader.Poll(wait);
     }
 

@@ -24,6 +24,8 @@ internal sealed class SwapSlots
         public nint CodeObject;
         public string Path = "";
         public long SeenAt;
+        /// <summary>The top-level functions and classes the file defines (<see cref="ModuleDefinitions"/>).</summary>
+        public string[] Defines = [];
         /// <summary>Ticks the audio thread may have waited while an attempt in the gap was undone (added to its stall).</summary>
         public long OverrunTicks;
     }
@@ -34,13 +36,14 @@ internal sealed class SwapSlots
     public int Pending => Volatile.Read(ref pending);
 
     /// <summary>The next slot, emptied (a swap never applied, 16 saves ago, is dropped) and labelled. GIL held.</summary>
-    public int Claim(string path, long seenAt)
+    public int Claim(string path, long seenAt, string[] defines)
     {
         var index = next++ % Capacity;
         Release(slots[index]);
         var slot = slots[index];
         slot.Path = path;
         slot.SeenAt = seenAt;
+        slot.Defines = defines;
         slot.OverrunTicks = 0;
         return index;
     }
