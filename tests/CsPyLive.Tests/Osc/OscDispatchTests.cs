@@ -225,6 +225,9 @@ public sealed class OscDispatchTests
     [InlineData("midi: { channels: { 1: { pfields: [1, .nan] } } }", "midi.channels.1.pfields")]
     [InlineData("osc: { bind: not-an-address, port: 9000 }", "osc.bind")]                       // was a FormatException and a stack trace
     [InlineData("osc: { allow: [ 10.0.0.999 ] }", "osc.allow")]
+    [InlineData("panic:\n  keep:\n", "panic.keep: has no value")]                                   // found by the fuzz: a NullReferenceException
+    [InlineData("osc:\n  routes:\n    -\n", "osc.routes[0]: has no value")]
+    [InlineData("midi:\n  channels:\n    1:\n", "midi.channels.1: has no value")]
     [InlineData("osc: { feedback_port: 70000 }", "osc.feedback_port")]                             // was accepted, and wrapped to 4464
     [InlineData("osc: { port: 99999 }", "osc.port")]                                               // failed late, without naming the file
     [InlineData("osc:\n  port: 9000\n  port: 9001\n", "line 3, column 3: duplicate key 'port'")]  // the last one used to win silently
