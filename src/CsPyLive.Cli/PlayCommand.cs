@@ -10,7 +10,7 @@ internal static class PlayCommand
     {
         var options = new ShowCommandLine(host);
         var command = options.Play("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; " +
-            "type 'rollback' + Enter to undo the last reload, 'panic' + Enter to silence every note.");
+            "type 'rollback' + Enter to undo the last reload, 'panic' + Enter to silence every note, 'status' + Enter to see how the show is doing.");
         command.SetAction(r => ShowRunner.Perform(options.Request(r), host, Play));
         return command;
     }
@@ -26,7 +26,18 @@ internal static class PlayCommand
         return 1;
     }
 
-    /// <summary>Plain-mode commands from standard input: 'rollback' (or 'r') undoes the last reload, 'panic' silences every note.</summary>
+    /// <summary>One line of how the show is doing: "played 12.3 s, 2306 callbacks, 0 xruns, max 412 us, 0 GC, RSS 251.3 MB, ...".</summary>
+    internal static string Status(Show show)
+    {
+        LiveStats s;
+        try { s = show.Snapshot(); } catch (InvalidOperationException e) { return e.Message; }
+        var reloads = s.Reloads.Count(r => r.Ok);
+        return $"played {s.SecondsPlayed:0.0} s, {s.Callbacks} callbacks, {s.Xruns} xruns, max {s.MaxCallbackMicroseconds:0} us, " +
+            $"{s.GcCollections} GC, RSS {s.ResidentMegabytes:0.0} MB, OSC {s.OscReceived} received {s.OscDropped} dropped, " +
+            $"MIDI {s.MidiReceived} received {s.MidiNotesSounding} notes sounding, reloads {reloads} live {s.Reloads.Count - reloads} not";
+    }
+
+    /// <summary>Plain-mode commands from standard input: 'rollback' (or 'r') undoes the last reload, 'panic' silences every note, 'status' says how the show is doing.</summary>
     private static void ReadCommands(Show show) => new Thread(() =>
     {
         for (var line = Console.In.ReadLine(); line is not null; line = Console.In.ReadLine())
@@ -34,6 +45,7 @@ internal static class PlayCommand
             var command = line.Trim();
             if (command is "rollback" or "r" && !show.RollBack()) Console.Error.WriteLine("cspylive: nothing to roll back: this patch has no hot reload");
             if (command == "panic" && show.Panic()) Console.Error.WriteLine($"cspylive: panic: {show.PanicDescription}");
+            if (command == "status") Console.Error.WriteLine("cspylive: status: " + Status(show));
         }
     }) { IsBackground = true, Name = "cspylive-commands" }.Start();
 }

@@ -35,7 +35,8 @@ public interface IShowInput : IDisposable
 /// <param name="Description">For the first line of play: "MIDI in from cspylive:midi_in to the note router".</param>
 /// <param name="Received">Messages received.</param>
 /// <param name="Dropped">Messages that changed nothing (malformed, refused, or a full queue).</param>
-public readonly record struct InputReport(InputKind Kind, string Description, long Received, long Dropped);
+/// <param name="NotesSounding">Notes it started that are still sounding (MIDI to the note router; else 0).</param>
+public readonly record struct InputReport(InputKind Kind, string Description, long Received, long Dropped, int NotesSounding = 0);
 
 public enum InputKind : byte { Midi, Osc }
 

@@ -24,6 +24,10 @@ public sealed record LiveStats
     public long OscReceived { get; init; }
     public long OscDropped { get; init; }
     public long MidiReceived { get; init; }
+    /// <summary>MIDI notes started and not released (at the end of a show: stuck notes, if the sender released them all).</summary>
+    public int MidiNotesSounding { get; init; }
+    /// <summary>The process's resident memory when measured, in MB.</summary>
+    public double ResidentMegabytes { get; init; }
     public long GcCollections { get; init; }
     public double SecondsPlayed { get; init; }
     public string Backend { get; init; } = "";
@@ -72,6 +76,8 @@ public sealed record LiveStats
         w.WriteNumber("osc_received", OscReceived);
         w.WriteNumber("osc_dropped", OscDropped);
         w.WriteNumber("midi_received", MidiReceived);
+        w.WriteNumber("midi_notes_sounding", MidiNotesSounding);
+        w.WriteNumber("rss_mb", Math.Round(ResidentMegabytes, 1));
         w.WriteNumber("gc_collections", GcCollections);
         w.WriteNumber("audio_thread_jit_methods", AudioThreadJitMethods);
         w.WriteNumber("messages_dropped", MessagesDropped);

@@ -43,6 +43,7 @@ public sealed class Show : IDisposable
     private readonly ShowCallback? callback;
     private readonly ReloadService? reload;
     private readonly PythonWatchdog? watchdog;
+    private long gcBefore;
     private readonly QueueReport? queues;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
@@ -119,7 +120,7 @@ public sealed class Show : IDisposable
         State = Stage.Running;
         if (!options.IsRender) Say(ShowReport.Describe(options, engine, backend!, inputs, recorder));
         var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
-        var gcBefore = CountCollections();
+        gcBefore = CountCollections();
         var progress = options.IsRender ? new RenderProgress(options, engine.SampleRate, Say) : null;
         progress?.Start();
         try
@@ -150,6 +151,14 @@ public sealed class Show : IDisposable
         if (options.Stats is { } path) stats.WriteJson(path);
         return stats;
     }
+
+    /// <summary>
+    /// The stats so far, while the show runs (what <see cref="Run"/> returns at the end): for a performer's
+    /// <c>status</c> and for soak tests. Control threads; it allocates, so ask now and then, not every tick.
+    /// </summary>
+    public LiveStats Snapshot() =>
+        State == Stage.Running ? ShowReport.Measure(engine, backend!, callback!, inputs, reload, CountCollections() - gcBefore)
+            : throw new InvalidOperationException($"a snapshot is taken while the show runs; it is {State}");
 
     /// <summary>The show's one panic (see <see cref="ShowPanic"/>), at the next k-cycle. Any thread.</summary>
     public bool Panic() => panic!.Panic(ActionSink.Now);

@@ -37,7 +37,8 @@ internal static class ShowReport
             MessagesDropped = engine.Messages.Dropped, ActionsDropped = engine.DroppedActions,
             Reloads = reload?.Reloader.Records ?? [],
             OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
-            MidiReceived = Sum(InputKind.Midi, r => r.Received),
+            MidiReceived = Sum(InputKind.Midi, r => r.Received), MidiNotesSounding = (int)Sum(InputKind.Midi, r => r.NotesSounding),
+            ResidentMegabytes = Environment.WorkingSet / 1048576.0,
         };
     }
 }

@@ -39,6 +39,9 @@ public sealed class CsoundMidiInput : IMidiDestination
 
     public bool HasRoom => engine.HostMidiRoom > 0;
 
+    /// <summary>Csound's MIDI system keeps its own notes: not counted here.</summary>
+    public int NotesSounding => 0;
+
     public void Send(in MidiMessage message, long frame)
     {
         Interlocked.Increment(ref received);

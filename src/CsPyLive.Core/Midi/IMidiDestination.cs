@@ -20,6 +20,9 @@ public interface IMidiDestination
     /// </summary>
     bool HasRoom { get; }
 
+    /// <summary>Notes it started that have not been released yet (0 where it cannot tell). A snapshot; any thread.</summary>
+    int NotesSounding { get; }
+
     /// <summary>Messages sent so far.</summary>
     long Received { get; }
 

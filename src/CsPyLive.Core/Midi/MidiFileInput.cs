@@ -63,7 +63,7 @@ public sealed class MidiFileInput(string path, StandardMidiFile file, ActionSink
     public void ForgetHeld() => destination.ReleaseAll();
 
     public InputReport Describe() =>
-        new(InputKind.Midi, $"MIDI from {Path.GetFileName(path)} to {destination.Description}", destination.Received, 0);
+        new(InputKind.Midi, $"MIDI from {Path.GetFileName(path)} to {destination.Description}", destination.Received, 0, destination.NotesSounding);
 
     public void Dispose() { }
 }

@@ -51,7 +51,7 @@ public sealed class MidiInputStream(ActionSink sink, IMidiDestination destinatio
     public void Tick() { }
 
     public InputReport Describe() =>
-        new(InputKind.Midi, $"MIDI in from {port} to {destination.Description}", destination.Received, Dropped);
+        new(InputKind.Midi, $"MIDI in from {port} to {destination.Description}", destination.Received, Dropped, destination.NotesSounding);
 
     public void Dispose() { }
 }

@@ -77,6 +77,17 @@ public sealed class MidiRouter : IMidiDestination
 
     public bool HasRoom => sink.Room >= MostActionsPerMessage;
 
+    /// <summary>Notes on and not yet released (held by the pedal included): after a show, a count above 0 is a stuck note.</summary>
+    public int NotesSounding
+    {
+        get
+        {
+            var n = 0;
+            foreach (var s in sounding) if (s) n++;
+            return n;
+        }
+    }
+
     /// <summary>The p1 a note on a channel plays as: instrument + note/1000 (note 0: +0.128).</summary>
     public double InstanceOf(MidiChannel channel, int note) => instrument[channel.Index] + (note == 0 ? 128 : note) / 1000.0;
 

@@ -159,4 +159,42 @@ public sealed class ShowTests
         Thread.Sleep(50);
         return engine.ReadChannel(slot) == v;
     }
+
+    [Fact]
+    public async Task A_snapshot_while_it_plays_reports_the_show_so_far_and_only_then()
+    {
+        var options = Options(new ShowRequest { Patch = Hello, Audio = "null", Duration = 2 });
+        using var show = new Show(options, new ShowLog().Write);
+        Assert.Throws<InvalidOperationException>(() => show.Snapshot()); // not running yet
+        var run = Task.Run(() => show.Run());
+        Assert.True(Wait.Until(() => show.Engine.FramesPerformed >= 48000 / 2, TimeSpan.FromSeconds(30)));
+        var now = show.Snapshot();
+        var end = await run;
+        Assert.InRange(now.SecondsPlayed, 0.45, 1.9);
+        Assert.True(now.Callbacks > 0 && now.Callbacks < end.Callbacks, $"{now.Callbacks} then {end.Callbacks}");
+        Assert.InRange(now.ResidentMegabytes, 20, 4096); // this test process's own resident memory
+        Assert.Equal(0, now.MidiNotesSounding);
+        Assert.Throws<InvalidOperationException>(() => show.Snapshot()); // stopped
+    }
+
+    [Fact]
+    public async Task Status_typed_while_playing_says_how_the_show_is_doing()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { ProcessRunner.CsPyLiveDll, "play", Hello, "--audio", "null", "--duration", "3", "--no-tui" }) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var stderr = new System.Text.StringBuilder();
+        p.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
+        p.OutputDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        p.BeginOutputReadLine();
+        string Text() { lock (stderr) return stderr.ToString(); }
+        Assert.True(Wait.Until(() => Text().Contains("Ctrl+C stops."), TimeSpan.FromSeconds(60)), Text()); // playing
+        await p.StandardInput.WriteLineAsync("status");
+        await p.StandardInput.FlushAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, p.ExitCode);
+        Assert.Matches(@"cspylive: status: played \d+\.\d s, \d+ callbacks, \d+ xruns, max \d+ us, \d+ GC, RSS \d+\.\d MB, OSC 0 received 0 dropped, " +
+            @"MIDI 0 received 0 notes sounding, reloads 0 live 0 not", Text());
+    }
 }

@@ -14,6 +14,7 @@ public sealed class MidiInputStreamTests
         public void ReleaseAll() => Panics++;
         public string Description => "a recorder";
         public bool HasRoom => true;
+        public int NotesSounding => 0;
         public long Received => Messages.Count;
     }
 
