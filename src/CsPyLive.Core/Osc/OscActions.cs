@@ -16,7 +16,7 @@ namespace CsPyLive.Osc;
 internal sealed unsafe class OscActions : IKBoundaryHandler
 {
     private const byte OpChannel = 1, OpPyNumber = 2, OpPyString = 3, OpPyExec = 4, OpTrigger = 5, OpTriggerReset = 6;
-    private const int ChannelCapacity = 1024;
+    private const int ChannelCapacity = ChannelTable.Capacity; // any slot the engine hands out, MIDI's 2,096 included
 
     private readonly Engine engine;
     private readonly byte handler;

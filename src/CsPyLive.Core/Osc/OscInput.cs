@@ -51,13 +51,14 @@ public sealed class OscInput : IShowInput
     /// <summary>Messages received (decoded) so far.</summary>
     public long Received => Dispatcher.Stats.Messages;
 
-    /// <summary>Messages that changed nothing: malformed packets, queue or pool full, refused sources, rejected values.</summary>
+    /// <summary>Messages that changed nothing: malformed packets, queue or pool full, refused sources, rejected values, and
+    /// any our own routing failed on (internal errors).</summary>
     public long Dropped
     {
         get
         {
             var s = Dispatcher.Stats;
-            return s.Malformed + s.Dropped + s.Rejected + s.NonFinite + s.TooLarge + (Udp?.Refused ?? 0);
+            return s.Malformed + s.Dropped + s.Rejected + s.NonFinite + s.TooLarge + s.InternalErrors + (Udp?.Refused ?? 0);
         }
     }
 

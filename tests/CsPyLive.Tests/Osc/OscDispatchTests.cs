@@ -45,6 +45,22 @@ public sealed class OscDispatchTests
     }
 
     [Fact]
+    public void Channel_writes_reach_channels_made_after_midis_two_thousand()
+    {
+        // MIDI input makes 16 x 131 channels before OSC makes any: OSC's slots start past 2,096. Before the fix
+        // every such write threw inside the dispatcher (counted as an internal error) and never arrived.
+        using var engine = Start();
+        for (var i = 0; i < 2200; i++) engine.ChannelSlot($"midi.filler{i}");
+        using var osc = Service(engine, "osc: { routes: [ { address: /1/fader1, channel: late, scale: [0, 1, 0, 10] } ] }");
+        osc.Dispatcher.OnPacket(OscModel.Message("/1/fader1", 0.5f), null);
+        osc.Dispatcher.OnPacket(OscModel.Message("/chn/later", 0.25f), null);
+        engine.PerformKCycle();
+        Assert.Equal(5, engine.ReadChannel(engine.ChannelSlot("late")));
+        Assert.Equal(0.25, engine.ReadChannel(engine.ChannelSlot("later")));
+        Assert.Equal(0, osc.Dispatcher.Stats.InternalErrors);
+    }
+
+    [Fact]
     public void Python_globals_take_the_type_of_the_argument()
     {
         using var engine = Start();
