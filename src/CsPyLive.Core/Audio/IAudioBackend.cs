@@ -34,6 +34,12 @@ public interface IAudioBackend : IDisposable
     /// </summary>
     string? OpenMidiInput(IRawMidiReceiver receiver) => null;
 
+    /// <summary>
+    /// How many sources feed the MIDI input port now (JACK: its connections), or -1 when the backend cannot say or
+    /// has no port open. A control thread polls it: a keyboard unplugged with a key down leaves a note to release.
+    /// </summary>
+    int MidiInputSources => -1;
+
     /// <summary>Calls <paramref name="callback"/>'s <see cref="IAudioCallback.AboutToStart"/>, then starts calling it on the backend's own thread.</summary>
     void Start(IAudioCallback callback);
 

@@ -71,7 +71,7 @@ public sealed class Show : IDisposable
                 IMidiDestination destination = csoundMidi ?? (IMidiDestination)new MidiRouter(sink, options.Midi);
                 inputs.Add(options.MidiFile is { } file
                     ? new MidiFileInput(file.Path, file.File, sink, destination, backend.PeriodFrames, Warn)
-                    : new MidiInputStream(sink, destination));
+                    : new MidiInputStream(sink, destination, Warn));
             }
             if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
             foreach (var input in inputs) input.Attach(backend);

@@ -13,8 +13,10 @@ namespace CsPyLive.Midi;
 /// Threads: <see cref="Receive"/> on the audio thread, allocation-free; <see cref="ForgetHeld"/> from any thread
 /// (the parser is reset by the audio thread itself, at the next <see cref="Receive"/>); the rest on the control thread.
 /// </remarks>
-public sealed class MidiInputStream(ActionSink sink, IMidiDestination destination) : IRawMidiReceiver, IShowInput
+public sealed class MidiInputStream(ActionSink sink, IMidiDestination destination, Action<string>? warn = null) : IRawMidiReceiver, IShowInput
 {
+    private IAudioBackend? backend;
+    private int sources = -1;
     private readonly MidiStreamParser parser = new();
     private long bytes;
     private int resetPending;
@@ -25,9 +27,12 @@ public sealed class MidiInputStream(ActionSink sink, IMidiDestination destinatio
 
     public long Bytes => Interlocked.Read(ref bytes);
 
-    public void Attach(IAudioBackend backend) =>
+    public void Attach(IAudioBackend backend)
+    {
         port = backend.OpenMidiInput(this)
             ?? throw new InputUnavailableException($"--midi-in jack needs a running JACK server: the {backend.Name} backend has no MIDI input");
+        this.backend = backend;
+    }
 
     public void Receive(ReadOnlySpan<byte> data, int frameOffset)
     {
@@ -48,7 +53,22 @@ public sealed class MidiInputStream(ActionSink sink, IMidiDestination destinatio
         destination.ReleaseAll();
     }
 
-    public void Tick() { }
+    /// <summary>
+    /// Control thread. When the last source leaves the port (a keyboard unplugged, a sequencer quit) with notes still
+    /// sounding, their note-offs can never come: they are released, once, with a word. A server outage is the
+    /// show's business (<see cref="ForgetHeld"/>), so an unknown count (-1) changes nothing.
+    /// </summary>
+    public void Tick()
+    {
+        if (backend is null) return;
+        var now = backend.MidiInputSources;
+        if (now == 0 && sources > 0 && destination.NotesSounding is var held and > 0)
+        {
+            ForgetHeld();
+            warn?.Invoke($"MIDI in: the last source left {port} with {held} note(s) held; released them");
+        }
+        if (now >= 0) sources = now;
+    }
 
     public InputReport Describe() =>
         new(InputKind.Midi, $"MIDI in from {port} to {destination.Description}", destination.Received, Dropped, destination.NotesSounding);

@@ -86,6 +86,31 @@ public sealed class JackMidiTests
     }
 
     [Fact]
+    public void A_note_held_when_its_source_disconnects_is_released()
+    {
+        // A keyboard unplugged (or a sequencer quit) with a key down: its note-off can never come.
+        using var server = new JackServer(period: 256);
+        using var dir = new TempDir();
+        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("midi", "dc-keys.csd"),
+            "--audio", "jack", "--midi-in", "jack", "--duration", "5", "--record", dir.File("ours.wav"), "--no-tui");
+        Assert.True(server.WaitForActivation("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(30)), play.StdErr);
+        using var seq = Sequencer(server, "seq", "480000", "48000", "60", "384000"); // on 1 s into the loop, held 8 s
+        Assert.True(server.WaitForPort("seq:out", TimeSpan.FromSeconds(10)));
+        var connect = server.Tool("jack_connect", "seq:out", "cspylive:midi_in");
+        Assert.True(connect.ExitCode == 0, connect.Output);
+        Thread.Sleep(2000);
+        var disconnect = server.Tool("jack_disconnect", "seq:out", "cspylive:midi_in");
+        Assert.True(disconnect.ExitCode == 0, disconnect.Output);
+        Assert.True(play.WaitForStdErr("the last source left cspylive:midi_in with 1 note(s) held; released them", TimeSpan.FromSeconds(5)), play.StdErr);
+
+        var result = play.Wait(TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.Output);
+        var left = MidiOnsets.Left(WavFile.Read(dir.File("ours.wav")));
+        Assert.True(left.Max() > 0.2, "the held note was never heard");
+        Assert.All(left[^4800..], x => Assert.Equal(0, x, 6)); // released (50 ms), not stuck to the end
+    }
+
+    [Fact]
     public async Task A_panic_typed_on_stdin_is_accepted()
     {
         using var server = new JackServer(period: 256);

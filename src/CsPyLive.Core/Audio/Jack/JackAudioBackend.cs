@@ -157,6 +157,14 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
     }
 
+    public int MidiInputSources
+    {
+        get
+        {
+            lock (clientLock) return client?.MidiInputSources ?? -1;
+        }
+    }
+
     public void Start(IAudioCallback callback)
     {
         ObjectDisposedException.ThrowIf(!self.IsAllocated, this);

@@ -54,6 +54,9 @@ internal sealed unsafe class JackClient : IDisposable
 
     public void MarkServerGone() => serverGone = true;
 
+    /// <summary>How many ports feed <c>midi_in</c>; -1 with no such port or no server. Any thread but the callback.</summary>
+    public int MidiInputSources => MidiInputPort == 0 || serverGone ? -1 : jack_port_connected(MidiInputPort);
+
     /// <summary>Registers the MIDI input port <c>midi_in</c> (once). Control thread, before activation.</summary>
     public void RegisterMidiInput()
     {

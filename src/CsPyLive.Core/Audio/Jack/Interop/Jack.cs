@@ -114,6 +114,10 @@ internal static unsafe partial class Jack
     [SuppressGCTransition] // short and lock-free, called every period on the process thread
     internal static partial void* jack_port_get_buffer(nint port, uint nframes);
 
+    /// <summary><c>int jack_port_connected(const jack_port_t*)</c>: how many ports this one is connected to.</summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_connected")]
+    internal static partial int jack_port_connected(nint port);
+
     /// <summary><c>const char* jack_port_name(const jack_port_t*)</c>: the full "client:port" name, owned by JACK.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_name")]
     internal static partial byte* jack_port_name(nint port);
