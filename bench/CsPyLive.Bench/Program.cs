@@ -10,6 +10,7 @@ using CsPyLive.Bench;
 //   midi-jitter [seconds=20]             JACK MIDI onset jitter: cspylive --midi-in jack vs csound -+rtmidi=jack
 //   midi-latency [seconds=10]            JACK MIDI note-on to first sample: cspylive vs csound -+rtmidi=jack
 //   portaudio-overhead [seconds=20]      PortAudio through JACK against our JACK backend: audio-thread CPU a period
+//   soak [minutes=10] [--no-write]       patches/tablet under MIDI, 2,000 OSC/s and saves: GC, RSS, xruns, stuck notes
 var modes = new Dictionary<string, Func<string[], int>>
 {
     ["render"] = RenderBenchmark.Run,
@@ -21,6 +22,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["midi-jitter"] = MidiJitterBenchmark.Run,
     ["midi-latency"] = MidiLatencyBenchmark.Run,
     ["portaudio-overhead"] = PortAudioOverheadBenchmark.Run,
+    ["soak"] = SoakBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {

@@ -33,7 +33,7 @@ internal static class PlayCommand
         try { s = show.Snapshot(); } catch (InvalidOperationException e) { return e.Message; }
         var reloads = s.Reloads.Count(r => r.Ok);
         return $"played {s.SecondsPlayed:0.0} s, {s.Callbacks} callbacks, {s.Xruns} xruns, max {s.MaxCallbackMicroseconds:0} us, " +
-            $"{s.GcCollections} GC, RSS {s.ResidentMegabytes:0.0} MB, OSC {s.OscReceived} received {s.OscDropped} dropped, " +
+            $"{s.GcCollections} GC ({GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MB allocated), RSS {s.ResidentMegabytes:0.0} MB, OSC {s.OscReceived} received {s.OscDropped} dropped, " +
             $"MIDI {s.MidiReceived} received {s.MidiNotesSounding} notes sounding, reloads {reloads} live {s.Reloads.Count - reloads} not";
     }
 

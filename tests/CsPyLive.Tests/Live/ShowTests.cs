@@ -194,7 +194,7 @@ public sealed class ShowTests
         await p.StandardInput.FlushAsync();
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, p.ExitCode);
-        Assert.Matches(@"cspylive: status: played \d+\.\d s, \d+ callbacks, \d+ xruns, max \d+ us, \d+ GC, RSS \d+\.\d MB, OSC 0 received 0 dropped, " +
+        Assert.Matches(@"cspylive: status: played \d+\.\d s, \d+ callbacks, \d+ xruns, max \d+ us, \d+ GC \(\d+\.\d MB allocated\), RSS \d+\.\d MB, OSC 0 received 0 dropped, " +
             @"MIDI 0 received 0 notes sounding, reloads 0 live 0 not", Text());
     }
 }
