@@ -17,5 +17,6 @@ catch (ConfigException e)
 var root = new RootCommand("CsPyLive: a live-performance host for Csound with Python.");
 root.Subcommands.Add(PlayCommand.Create(config));
 root.Subcommands.Add(RenderCommand.Create(config));
+root.Subcommands.Add(ReplayCommand.Create(config));
 root.Subcommands.Add(DevicesCommand.Create(config));
 return root.Parse(args).Invoke();

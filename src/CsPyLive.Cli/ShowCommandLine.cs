@@ -29,6 +29,7 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Option<string?> OscBind = new("--osc-bind") { Description = "address to listen on (default 127.0.0.1; another needs --osc-allow)" };
     public readonly Option<string?> OscAllow = new("--osc-allow") { Description = "comma-separated source addresses accepted" };
     public readonly Option<int?> OscFeedbackPort = new("--osc-feedback-port") { Description = "send feedback to this port on the sender's host (default: the sender's port)" };
+    public readonly Option<string?> Log = new("--log") { Description = "write a show log here: every input as applied, each reload's code (cspylive replay plays it back)" };
     // render
     public readonly Option<string> Output = new("--output", "-o") { Description = "the WAV file to write", Required = true };
     public readonly Option<SampleFormat> Format = new("--format") { Description = "sample format", DefaultValueFactory = _ => SampleFormat.Float32 };
@@ -42,7 +43,7 @@ internal sealed class ShowCommandLine(HostConfig host)
         return new Command(name, description)
         {
             Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
-            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort,
+            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log,
         };
     }
 
@@ -61,6 +62,6 @@ internal sealed class ShowCommandLine(HostConfig host)
         OscPort = r.GetValue(OscPort), OscTcpPort = r.GetValue(OscTcpPort), OscBind = r.GetValue(OscBind), OscAllow = r.GetValue(OscAllow),
         OscFeedbackPort = r.GetValue(OscFeedbackPort), Output = r.GetResult(Output) is null ? null : r.GetValue(Output),
         Format = r.GetResult(Format) is null ? SampleFormat.Float32 : r.GetValue(Format), Reloads = r.GetValue(Reloads) ?? [],
-        MidiFile = r.GetValue(Midi),
+        MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log),
     };
 }

@@ -26,6 +26,12 @@ internal static class ShowRunner
             ConsoleLog.Fail(e.Message);
             return 2;
         }
+        return Run(options, perform);
+    }
+
+    /// <summary>A show from resolved options, with the same error handling.</summary>
+    public static int Run(ShowOptions options, Func<Show, int> perform)
+    {
         try
         {
             using var show = new Show(options, ConsoleLog.Print);

@@ -17,6 +17,13 @@ internal sealed unsafe class ChannelTable(nint csound)
 
     private readonly nint[] pointers = new nint[Capacity];
     private readonly Dictionary<string, int> slots = new(StringComparer.Ordinal);
+    private readonly List<string> names = [];
+
+    /// <summary>The name of a slot <see cref="Slot"/> gave out. Control threads.</summary>
+    public string Name(int slot)
+    {
+        lock (slots) return names[slot];
+    }
 
     public int Slot(string name)
     {
@@ -30,6 +37,7 @@ internal sealed unsafe class ChannelTable(nint csound)
             slot = slots.Count;
             Volatile.Write(ref pointers[slot], (nint)p);
             slots[name] = slot;
+            names.Add(name);
             return slot;
         }
     }

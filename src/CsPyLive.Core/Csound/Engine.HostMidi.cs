@@ -60,7 +60,10 @@ public sealed unsafe partial class Engine
     {
         try
         {
-            return FromNative(cs) is { hostMidi: { } midi } engine ? midi.Read(buffer, size, engine.framesPerformed + engine.Ksmps) : 0;
+            if (FromNative(cs) is not { hostMidi: { } midi } engine) return 0;
+            var n = midi.Read(buffer, size, engine.framesPerformed + engine.Ksmps);
+            if (n > 0) engine.Applied?.Midi(new ReadOnlySpan<byte>(buffer, n));
+            return n;
         }
         catch
         {

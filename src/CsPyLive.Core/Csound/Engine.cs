@@ -195,7 +195,20 @@ public sealed unsafe partial class Engine : IDisposable
     public double ReadChannel(int slot) => channels.Read(slot);
 
     /// <summary>Writes a control channel through its pointer. Performing thread (k-boundary handlers).</summary>
-    internal void WriteChannel(int slot, double value) => channels.Write(slot, value);
+    internal void WriteChannel(int slot, double value)
+    {
+        channels.Write(slot, value);
+        Applied?.Channel(slot, value);
+    }
+
+    /// <summary>
+    /// Where what the performing thread applies is recorded for the show log (<see cref="AppliedLog"/>); null
+    /// when nothing is logged. Set on the control thread before the performance starts.
+    /// </summary>
+    public AppliedLog? Applied { get; set; }
+
+    /// <summary>A channel's name from its slot (<see cref="ChannelSlot"/>). Control threads.</summary>
+    public string ChannelName(int slot) => channels.Name(slot);
 
     /// <summary>
     /// Queues an action for the performing thread: frame 0 for the next k-cycle, else at its frame. Any thread; false
@@ -260,12 +273,13 @@ public sealed unsafe partial class Engine : IDisposable
             case TimedActionKind.ScoreEvent:
                 var fields = a.P; // a stack copy: the queue's storage may move
                 csoundScoreEvent(csound, a.EventType, (double*)&fields, new CLong(a.Count));
+                Applied?.Event(a.EventType, ((ReadOnlySpan<double>)fields)[..a.Count]);
                 break;
             case TimedActionKind.ChannelWrite:
-                channels.Write(a.ChannelSlot, a.Value);
+                WriteChannel(a.ChannelSlot, a.Value);
                 break;
             case TimedActionKind.KillInstance:
-                csoundKillInstance(csound, a.Value, null, a.Value % 1 != 0 ? 4 : 0, 1);
+                TurnOff(a.Value);
                 break;
             case TimedActionKind.Custom:
                 CustomActions.Apply(in a);
@@ -277,8 +291,11 @@ public sealed unsafe partial class Engine : IDisposable
     /// Turns off every instance of <paramref name="instrument"/> (a fractional number: that instance), letting
     /// release segments play. Performing thread, at a k-boundary (k-boundary handlers such as the show's panic).
     /// </summary>
-    internal void TurnOff(double instrument) =>
+    internal void TurnOff(double instrument)
+    {
         csoundKillInstance(csound, instrument, null, instrument % 1 != 0 ? 4 : 0, 1);
+        Applied?.TurnOff(instrument);
+    }
 
     /// <summary>
     /// Registers an opcode (csoundAppendOpcode). Csound keeps the string pointers without copying them: they must live

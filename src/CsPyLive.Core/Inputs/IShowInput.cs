@@ -38,7 +38,7 @@ public interface IShowInput : IDisposable
 /// <param name="NotesSounding">Notes it started that are still sounding (MIDI to the note router; else 0).</param>
 public readonly record struct InputReport(InputKind Kind, string Description, long Received, long Dropped, int NotesSounding = 0);
 
-public enum InputKind : byte { Midi, Osc }
+public enum InputKind : byte { Midi, Osc, Replay }
 
 /// <summary>An input that cannot start with this show (no MIDI port on the null backend, a port taken); the message is for the user.</summary>
 public sealed class InputUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -32,6 +32,7 @@ internal static class RealtimeCode
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
+        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -89,6 +90,11 @@ internal static class RealtimeCode
         Span<double> p = stackalloc double[3];
         new double[1].CopyTo(p);
         _ = TimedAction.ScoreEvent(0, 'i', p);
+        // the show log's records (AppliedLog): p-fields as bytes, and a span of them
+        var entry = new AppliedEntry();
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes((Span<double>)entry.P);
+        ((ReadOnlySpan<byte>)bytes[..1]).CopyTo(bytes);
+        ((ReadOnlySpan<double>)entry.P)[..1].CopyTo(entry.P);
     }
 
     private const BindingFlags Declared =

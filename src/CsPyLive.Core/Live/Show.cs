@@ -7,6 +7,7 @@ using CsPyLive.Python;
 using CsPyLive.Python.Opcodes;
 using CsPyLive.Python.Reload;
 using CsPyLive.Realtime;
+using System.Text.RegularExpressions;
 
 namespace CsPyLive.Live;
 
@@ -45,6 +46,7 @@ public sealed class Show : IDisposable
     private readonly PythonWatchdog? watchdog;
     private long gcBefore;
     private readonly QueueReport? queues;
+    private readonly Replay.ShowLogWriter? showLog;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -56,7 +58,13 @@ public sealed class Show : IDisposable
         {
             var wantsMidi = options.MidiFromJack || options.MidiFile is not null;
             var csoundMidi = default(CsoundMidiInput);
-            Session.Start(engine, options.Patch, e => { if (wantsMidi && options.Midi.Route == MidiRoute.Csound) csoundMidi = CsoundMidiInput.Attach(e); });
+            var replayMidi = options.Replay?.Entries.Any(e => e.Kind == Replay.LogEntryKind.Midi) == true;
+            var seed = ShowLogSeed(options);
+            Session.Start(engine, options.Patch, e =>
+            {
+                if ((wantsMidi && options.Midi.Route == MidiRoute.Csound) || replayMidi) csoundMidi = CsoundMidiInput.Attach(e);
+                if (seed is { } s) SeedPython(s);
+            });
             engine.Messages.Drain(log);
             var sink = new ActionSink(engine);
             (backend, var why) = AudioBackendFactory.Open(options, (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels, Warn);
@@ -78,6 +86,13 @@ public sealed class Show : IDisposable
             callback = new ShowCallback(engine, recorder, inputs, observers);
             queues = new QueueReport(engine, recorder, log);
             reload = StartReload(sink);
+            if (options.Replay is { } replayed)
+            {
+                var replay = new Replay.ReplayInput(replayed, engine, sink, reload!.Reloader, options.Patch.Directory);
+                replay.Attach(backend);
+                inputs.Add(replay);
+            }
+            if (options.ShowLog is { } logPath) showLog = StartShowLog(logPath, seed);
             if (PythonOpcodes.UsedBy(engine))
                 observers.Add(watchdog = options.IsRender
                     ? new PythonWatchdog(new KCycleProgress(callback, engine), PythonWatchdog.RenderBudget(options.PythonBudgetMs), engine.Messages)
@@ -102,6 +117,9 @@ public sealed class Show : IDisposable
 
     /// <summary>The inputs, in the order they were built (for tests and benchmarks).</summary>
     internal IReadOnlyList<IShowInput> Inputs => inputs;
+
+    /// <summary>The show log being played back, when this show is a replay.</summary>
+    public Replay.ReplayInput? Replayed => inputs.OfType<Replay.ReplayInput>().FirstOrDefault();
 
     /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
     internal ReloadService? Reload => reload;
@@ -144,6 +162,7 @@ public sealed class Show : IDisposable
         }
         reload?.Tick(wait: options.IsRender ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(2)); // the last reload's outcome, unless the GIL is held for good
         engine.Messages.Drain(log, flush: true);
+        showLog?.Close(Math.Min(callback!.FramesPlayed, limit)); // what the recording holds: a duration cuts it
         recorder?.Dispose(); // the recording is whole once the show has stopped, as the stats are
         var stats = ShowReport.Measure(engine, backend!, callback!, inputs, reload, CountCollections() - gcBefore);
         if (!options.IsRender)
@@ -177,7 +196,7 @@ public sealed class Show : IDisposable
     {
         if (options.IsRender)
         {
-            if (options.Reloads.Count == 0) return null;
+            if (options.Reloads.Count == 0 && options.Replay is null) return null;
             var scripted = new ReloadService(engine, gap: null, options.AutoRollback, log);
             foreach (var r in options.Reloads) scripted.ScheduleAt(sink.AtSeconds(r.AtSeconds), r.File);
             return scripted;
@@ -199,6 +218,40 @@ public sealed class Show : IDisposable
         foreach (var input in inputs) input.Tick();
         reload?.Tick();
         queues!.Check();
+        showLog?.Pump();
+    }
+
+    /// <summary>
+    /// The seed of Python's <c>random</c> for a show that is logged (new) or replayed (the log's), when the orchestra
+    /// uses Python; null otherwise, and Python seeds itself as it always does.
+    /// </summary>
+    private static long? ShowLogSeed(ShowOptions options)
+    {
+        if (options.Replay is { } r) return r.Header.PythonSeed;
+        if (options.ShowLog is null || !Regex.IsMatch(File.ReadAllText(options.Patch.CsdPath), @"\bpyl?(init|run|exec|eval|assign|call)")) return null;
+        return Random.Shared.NextInt64(1, 1L << 48);
+    }
+
+    private static void SeedPython(long seed)
+    {
+        PythonRuntime.EnsureInitialized();
+        PythonRuntime.Run($"import random as _cspylive_random\n_cspylive_random.seed({seed})\ndel _cspylive_random");
+    }
+
+    /// <summary>Starts the show log: what the audio thread applies, each reload, and the patch as it is now.</summary>
+    private Replay.ShowLogWriter StartShowLog(string path, long? seed)
+    {
+        var applied = new AppliedLog(engine);
+        engine.Applied = applied;
+        var osc = inputs.OfType<OscInput>().FirstOrDefault();
+        if (osc?.PythonSide is { } python) python.Applied = applied;
+        var header = Replay.ShowLogHeader.Describe(options.Patch.Directory, options.Patch.CsdPath, engine.SampleRate, engine.Ksmps,
+            engine.OutputChannels, seed, options.PythonBudgetMs);
+        var writer = new Replay.ShowLogWriter(path, header, engine, applied, i => osc?.PythonSide?.NameOf(i) ?? "?");
+        if (reload is not null) reload.Reloader.Logged = writer.Reload;
+        foreach (var warning in header.MayDiverge) Warn($"--log: a replay may differ from this show: {warning}");
+        Say($"logging every input to {path} (cspylive replay {Path.GetFileName(path)} -o take.wav plays it back)");
+        return writer;
     }
 
     private static long CountCollections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
@@ -216,11 +269,13 @@ public sealed class Show : IDisposable
         backend?.Stop();
         if (callback?.CallbackStartedAt is > 0)
         {
+            showLog?.Dispose();
             recorder?.Dispose(); // a valid file up to what was played; nothing else can be torn down safely
         }
         else
         {
             watchdog?.Dispose();
+            showLog?.Dispose();
             reload?.Dispose();
             for (var i = inputs.Count - 1; i >= 0; i--) inputs[i].Dispose();
             recorder?.Dispose();

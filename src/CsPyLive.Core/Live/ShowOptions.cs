@@ -35,6 +35,7 @@ public sealed record ShowRequest
     public IReadOnlyList<string> Reloads { get; init; } = [];
     /// <summary><c>render --midi FILE</c>.</summary>
     public string? MidiFile { get; init; }
+    public string? ShowLog { get; init; }
 }
 
 /// <summary>A reload scripted at a time of the piece (<c>render --reload</c>).</summary>
@@ -78,6 +79,10 @@ public sealed record ShowOptions
     public OscOptions? OscListen { get; init; }
     public IReadOnlyList<double> PanicKeep { get; init; } = [];
     public IReadOnlyList<ScriptedReload> Reloads { get; init; } = [];
+    /// <summary>Where the show log goes (<c>--log</c>): every input as applied, for <c>cspylive replay</c>.</summary>
+    public string? ShowLog { get; init; }
+    /// <summary>A show log to play back (<c>cspylive replay</c>): a render whose inputs are the log's.</summary>
+    public Replay.ShowLogFile? Replay { get; init; }
 
     public bool IsRender => Output is not null;
 
@@ -132,6 +137,7 @@ public sealed record ShowOptions
             Duration = duration,
             Record = r.Record is null ? null : Path.GetFullPath(r.Record),
             Stats = r.Stats is null ? null : Path.GetFullPath(r.Stats),
+            ShowLog = r.ShowLog is null ? null : Path.GetFullPath(r.ShowLog),
             Output = r.Output is null ? null : (Path.GetFullPath(r.Output), r.Format),
             PythonBudgetMs = r.PythonBudgetMs ?? host.Python.BudgetMs,
             AutoRollback = host.Reload.AutoRollback && !r.NoAutoRollback,

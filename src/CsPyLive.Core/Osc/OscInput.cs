@@ -25,6 +25,9 @@ public sealed class OscInput : IShowInput
 {
     private readonly Action<MessageKind, string> log;
     private readonly OscPython? python;
+
+    /// <summary>The Python side (null when the orchestra has no Python): the show log records its assignments.</summary>
+    internal OscPython? PythonSide => python;
     private readonly OscConfig config;
     private readonly OscOptions? listen;
     private long lastReportAt;

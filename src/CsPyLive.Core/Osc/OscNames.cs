@@ -15,6 +15,9 @@ internal sealed class OscNames(int capacity)
 
     public ReadOnlySpan<byte> this[int index] => names[index];
 
+    /// <summary>A name as text (allocates). Control threads.</summary>
+    public string NameOf(int index) => System.Text.Encoding.UTF8.GetString(names[index]);
+
     /// <summary>The index of <paramref name="name"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> name)
     {

@@ -29,6 +29,7 @@ internal sealed unsafe class OscPython : IDisposable
     private readonly int[] stringLengths = new int[StringSlots];
     private readonly int[] stringBusy = new int[StringSlots];
     private readonly nint[] code = new nint[CodeSlots];            // owned code objects, handed to the audio thread
+    private readonly byte[][] codeText = new byte[CodeSlots][];    // each one's source, for the show log
     private readonly MessageLog log;
     private int nextString;
     private int nextCode;
@@ -93,6 +94,7 @@ internal sealed unsafe class OscPython : IDisposable
                 LogPythonError("osc: /py/exec does not compile:\n"u8);
                 return -1;
             }
+            codeText[slot] = utf8.ToArray(); // for the show log; before the code is published
             Volatile.Write(ref code[slot], compiled.Steal().Pointer);
             nextCode = slot + 1;
             return slot;
@@ -119,7 +121,14 @@ internal sealed unsafe class OscPython : IDisposable
             _ => PyApi.PyFloat_FromDouble(value),
         };
         Store(name, obj);
+        Applied?.PyNumber(name, value, (byte)kind);
     }
+
+    /// <summary>Where assignments and code are recorded for the show log; null when none. Set before the show starts.</summary>
+    public Csound.AppliedLog? Applied { get; set; }
+
+    /// <summary>A name <see cref="NameIndex"/> gave out. Control threads.</summary>
+    public string NameOf(int index) => names.NameOf(index);
 
     /// <summary>Audio thread: <c>name = "text"</c> from a string slot, which is then free again.</summary>
     public void AssignString(int name, int slot)
@@ -130,14 +139,17 @@ internal sealed unsafe class OscPython : IDisposable
             fixed (byte* p = &strings[slot * StringSlotBytes]) obj = PyApi.PyUnicode_FromStringAndSize(p, stringLengths[slot]);
             using (obj) Store(name, obj);
         }
+        Applied?.PyText(Csound.AppliedKind.PyString, name, strings.AsSpan(slot * StringSlotBytes, stringLengths[slot]));
         Volatile.Write(ref stringBusy[slot], 0);
     }
 
     /// <summary>Audio thread: runs compiled <c>/py/exec</c> code in <c>__main__</c>; an exception is logged.</summary>
     public void Exec(int slot)
     {
+        var text = codeText[slot]; // before the slot is free for the next code
         var c = Interlocked.Exchange(ref code[slot], 0);
         if (c == 0) return;
+        Applied?.PyText(Csound.AppliedKind.PyExec, -1, text);
         using var gil = Gil.Acquire();
         using (var result = PyApi.PyEval_EvalCode(new(c), PythonRuntime.MainDict, PythonRuntime.MainDict))
             if (result.IsNull) LogPythonError("osc: /py/exec raised:\n"u8);

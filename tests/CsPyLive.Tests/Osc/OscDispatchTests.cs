@@ -271,6 +271,48 @@ public sealed class OscDispatchTests
     }
 
     [Fact]
+    public void A_logged_show_records_and_writes_its_inputs_without_allocating()
+    {
+        using var engine = Start();
+        using var dir = new TempDir();
+        using var osc = Service(engine, "osc: { routes: [ { address: /1/fader1, channel: level, scale: [0, 1, 0, 10] } ] }");
+        var applied = new CsPyLive.Csound.AppliedLog(engine);
+        engine.Applied = applied;
+        osc.PythonSide!.Applied = applied;
+        var header = CsPyLive.Replay.ShowLogHeader.Describe(dir.Path, dir.File("x.csd"), engine.SampleRate, engine.Ksmps, 2, null, 25);
+        using var writer = new CsPyLive.Replay.ShowLogWriter(dir.File("show.cslog"), header, engine, applied, osc.PythonSide.NameOf);
+        var packets = new[]
+        {
+            OscModel.Message("/chn/level", 0.5f), OscModel.Message("/py/osc_alloc", 0.25f), OscModel.Message("/1/fader1", 0.5f),
+            OscModel.Message("/event/i", 2, 0, 0.01f, 3), OscModel.Message("/py/osc_text", "a string"),
+        };
+        void Round()
+        {
+            foreach (var p in packets) osc.Dispatcher.OnPacket(p, null);
+            engine.PerformKCycle();
+        }
+        for (var i = 0; i < 200; i++) Round();
+        writer.Pump();
+        long rounds = 0, pumps = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var b0 = GC.GetAllocatedBytesForCurrentThread();
+            for (var k = 0; k < 10; k++) Round(); // the audio thread's side: recording what it applies
+            var b1 = GC.GetAllocatedBytesForCurrentThread();
+            writer.Pump();                       // the control thread's: writing it out
+            rounds += b1 - b0;
+            pumps += GC.GetAllocatedBytesForCurrentThread() - b1;
+        }
+        Assert.Equal((0L, 0L), (rounds, pumps));
+        Assert.Equal(0, applied.Lost);
+        var text = File.ReadAllText(dir.File("show.cslog"));
+        Assert.Contains("\"chn\":\"level\",\"v\":5}", text); // /chn/level 0.5 then the fader, scaled: the last value wins
+        Assert.Contains("\"py\":\"osc_alloc\",\"v\":0.25,\"k\":\"f\"", text);
+        Assert.Contains("\"pys\":\"osc_text\",\"s\":\"a string\"", text);
+        Assert.Contains("\"i\":[2,0,0.009999999776482582,3]", text);
+    }
+
+    [Fact]
     public void Known_addresses_are_dispatched_without_allocating()
     {
         using var engine = Start();

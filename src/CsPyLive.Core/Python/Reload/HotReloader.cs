@@ -130,6 +130,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
                 return;
             }
             var index = slots.Claim(result.Path, seenAt, ModuleDefinitions.Read(result.Path));
+            slots[index].Marshalled = result.MarshalledCode!;
             // In the gap when this swap is next in line: a queued swap must run first, since this module's code
             // may read what that one defines.
             if (inGap && slots.Pending == 0 && SwapInGap(index, code)) return;
@@ -177,6 +178,22 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
     {
         var started = gap!.CallbackStartedAt;
         return started == 0 ? 0 : Math.Max(0, Stopwatch.GetTimestamp() - started);
+    }
+
+    /// <summary>
+    /// Each swap that went live and each rollback that undid one, with the frame of the k-cycle it preceded: for the
+    /// show log. Called on the control thread by <see cref="Poll"/>.
+    /// </summary>
+    public Action<ReloadLogged>? Logged { get; set; }
+
+    /// <summary>Undoes the newest good swap at the k-cycle holding <paramref name="frame"/> (a replay). Control thread.</summary>
+    public void RollBackAt(long frame)
+    {
+        lock (rollbackReasons)
+        {
+            if (engine.Enqueue(new TimedAction { Frame = frame, Kind = TimedActionKind.Custom, Handler = handler, Count = OpRollback, ChannelSlot = -1 }))
+                rollbackReasons.Enqueue("as the show did");
+        }
     }
 
     /// <summary>Undoes the newest good swap at the next k-boundary (the command a performer gives by hand). Any thread.</summary>
@@ -278,6 +295,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
                 string why;
                 lock (rollbackReasons) why = rollbackReasons.TryDequeue(out var w) ? w : "by hand";
                 if (o.Ok) MarkRolledBack(why);
+                if (o.Ok) Logged?.Invoke(new ReloadLogged(null, o.Frame, false, []));
                 log(o.Ok ? MessageKind.Warning : MessageKind.Error,
                     o.Ok ? "reload: rolled back to the previous version" : $"reload: nothing to roll back{(error is null ? "" : ": " + error)}");
                 continue;
@@ -287,6 +305,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
             var stallUs = (o.StallTicks + overrun) * 1e6 / Stopwatch.Frequency;
             var saveToLive = (o.AppliedAt - slot.SeenAt) * 1e3 / Stopwatch.Frequency;
             Record(new ReloadRecord(slot.Path, o.Ok, error, stallUs, saveToLive, o.Frame / engine.SampleRate, o.InGap ? "gap" : "audio_thread"));
+            if (o.Ok) Logged?.Invoke(new ReloadLogged(slot.Path, o.Frame, o.InGap, slot.Marshalled));
             if (o.Ok)
             {
                 LastSwapAppliedAt = o.AppliedAt;
@@ -348,3 +367,10 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
         helpers.Dispose();
     }
 }
+
+/// <summary>A swap that went live or a rollback.</summary>
+/// <param name="Path">The file swapped in; null for a rollback.</param>
+/// <param name="Code">Its marshalled code (empty for a rollback).</param>
+/// <param name="Frame">The first frame of the k-cycle it came before.</param>
+/// <param name="InGap">Whether it ran between callbacks rather than on the audio thread.</param>
+public sealed record ReloadLogged(string? Path, long Frame, bool InGap, byte[] Code);

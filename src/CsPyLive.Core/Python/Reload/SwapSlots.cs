@@ -28,6 +28,8 @@ internal sealed class SwapSlots
         public string[] Defines = [];
         /// <summary>Ticks the audio thread may have waited while an attempt in the gap was undone (added to its stall).</summary>
         public long OverrunTicks;
+        /// <summary>The marshalled code as compiled, for the show log (a replay runs exactly this).</summary>
+        public byte[] Marshalled = [];
     }
 
     public Slot this[int index] => slots[index];
@@ -45,6 +47,7 @@ internal sealed class SwapSlots
         slot.SeenAt = seenAt;
         slot.Defines = defines;
         slot.OverrunTicks = 0;
+        slot.Marshalled = [];
         return index;
     }
 

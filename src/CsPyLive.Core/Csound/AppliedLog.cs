@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using CsPyLive.Realtime;
+
+namespace CsPyLive.Csound;
+
+/// <summary>
+/// The audio thread's side of the show log: everything it applies to the performance at a k-boundary (score events,
+/// channel writes, instruments turned off, Python assignments and code, the orchestra's MIDI bytes), stamped with
+/// the first frame of that k-cycle, into a ring a control thread drains (<see cref="Replay.ShowLogWriter"/>).
+/// </summary>
+/// <remarks>
+/// Recording at the point of application, not at the input, is what makes a replay exact: what a fader's
+/// coalescing kept, where a time tag landed, what the MIDI router made of a note — all of it is already decided.
+/// Threads: the record methods on the performing thread only, allocation-free and lock-free; a full ring drops the
+/// entry and counts it (<see cref="Lost"/>), never waits. <see cref="TryTake"/> on one control thread.
+/// </remarks>
+public sealed class AppliedLog(Engine engine, int capacity = 1 << 15)
+{
+    private readonly BoundedQueue<AppliedEntry> ring = new(capacity);
+    private long lost;
+
+    /// <summary>Entries the ring had no room for: the replay may diverge after the first of them.</summary>
+    public long Lost => Interlocked.Read(ref lost);
+
+    public bool TryTake(out AppliedEntry entry) => ring.TryDequeue(out entry);
+
+    public void Event(byte type, ReadOnlySpan<double> pfields)
+    {
+        var e = Entry(AppliedKind.Event, type, (short)pfields.Length, 0, 0);
+        pfields.CopyTo(e.P);
+        Put(in e);
+    }
+
+    public void Channel(int slot, double value) => Put(Entry(AppliedKind.Channel, 0, 0, slot, value));
+
+    public void TurnOff(double instrument) => Put(Entry(AppliedKind.TurnOff, 0, 0, 0, instrument));
+
+    public void PyNumber(int name, double value, byte kind) => Put(Entry(AppliedKind.PyNumber, kind, 0, name, value));
+
+    /// <summary>A string for the Python global <paramref name="name"/> (or code, with <paramref name="name"/> -1).</summary>
+    public void PyText(AppliedKind kind, int name, ReadOnlySpan<byte> utf8)
+    {
+        do
+        {
+            var n = Math.Min(utf8.Length, AppliedEntry.ChunkBytes);
+            var e = Entry(kind, (byte)(utf8.Length > n ? 1 : 0), (short)n, name, 0);
+            utf8[..n].CopyTo(MemoryMarshal.AsBytes((Span<double>)e.P));
+            Put(in e);
+            utf8 = utf8[n..];
+        } while (!utf8.IsEmpty);
+    }
+
+    public void Midi(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var n = Math.Min(bytes.Length, AppliedEntry.ChunkBytes);
+            var e = Entry(AppliedKind.Midi, 0, (short)n, 0, 0);
+            bytes[..n].CopyTo(MemoryMarshal.AsBytes((Span<double>)e.P));
+            Put(in e);
+            bytes = bytes[n..];
+        }
+    }
+
+    private AppliedEntry Entry(AppliedKind kind, byte sub, short count, int index, double value) =>
+        new() { Frame = engine.FramesPerformed, Kind = kind, Sub = sub, Count = count, Index = index, Value = value };
+
+    private void Put(in AppliedEntry e)
+    {
+        if (!ring.TryEnqueue(in e)) Interlocked.Increment(ref lost);
+    }
+}
