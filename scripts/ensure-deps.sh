@@ -3,7 +3,15 @@
 # Usage: scripts/ensure-deps.sh [--for-tests]
 set -euo pipefail
 
-runtime_pkgs=(libcsound64-6.0 libpython3.11 python3 jackd2 libportaudio2)
+# The embedded Python is the distribution's python3 (3.11 on Debian 12, 3.12 on Ubuntu 24.04, 3.13 on Debian 13):
+# its shared library is libpython3.X, X read from python3 itself (or, before it is installed, from apt).
+python_minor() {
+  if [[ -x /usr/bin/python3 ]]; then /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'
+  else apt-cache policy python3 2>/dev/null | awk '/Candidate:/ { split($2, v, /[.-]/); print v[1] "." v[2] }'; fi
+}
+pyver="$(python_minor || true)"
+runtime_pkgs=(libcsound64-6.0 python3 python3-venv jackd2 libportaudio2)
+if [[ -n "$pyver" ]]; then runtime_pkgs+=("libpython${pyver}"); fi
 # The tests compare against the real csound CLI and Csound's stock Python opcodes (csound-plugins), compile C
 # probes against Csound's and PortAudio's headers, and use liblo's oscsend/oscdump as independent OSC peers. The JACK tests run their own
 # headless jackd and use jackd2's tools (jack_wait, jack_lsp, jack_rec, jack_bufsize): no JACK headers needed.
@@ -23,9 +31,9 @@ if ((${#missing[@]})); then
   if ! command -v apt-get >/dev/null; then
     cat >&2 <<MSG
 cspylive: this system has no apt-get. Please install, with your package manager:
-  Csound 6.18 (libcsound64), Python 3.11 (libpython3.11), JACK2 (jackd2), and for the tests: csound,
+  Csound 6.18 (libcsound64), CPython 3.10-3.13 with its shared library (libpython3.X), JACK2 (jackd2), and for the tests: csound,
   csound-plugins, the Csound headers, a C compiler, liblo-tools.
-  macOS: brew install csound python@3.11 jack liblo    Windows: the Csound 6 installer, Python 3.11, JACK2.
+  macOS: brew install csound python@3.13 jack liblo    Windows: the Csound 6 installer, Python 3.10-3.13 (python.org), JACK2.
 MSG
     exit 1
   fi
@@ -40,6 +48,10 @@ MSG
   # jackd2 asks about real-time priority: answer yes without a prompt.
   echo "jackd2 jackd/tweak_rt_limits boolean true" | $sudo debconf-set-selections 2>/dev/null || true
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # python3 was not there to ask (nor in apt's lists before the update): ask it now, and add its library.
+  if [[ -z "$pyver" ]] && pyver="$(python_minor)" && [[ -n "$pyver" ]]; then
+    $sudo apt-get install -y -qq --no-install-recommends "libpython${pyver}" >&2
+  fi
 fi
 
 if ! command -v dotnet >/dev/null || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then

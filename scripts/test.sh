@@ -8,6 +8,9 @@ scripts/ensure-deps.sh --for-tests
 # JACK keeps a registry of at most 8 servers in /dev/shm; servers that were killed leave entries behind, and
 # once it is full no server starts. With no jackd running, every entry is stale: start from a clean registry.
 if ! pgrep -x jackd >/dev/null 2>&1; then rm -f /dev/shm/jack-shm-registry /dev/shm/jack-[0-9]*; fi
+# The suite embeds the distribution's Python, whose packages (python3-numpy) ensure-deps installed, whatever
+# python3 comes first on PATH (pyenv's, a venv's); tests that choose another say so themselves.
+if [[ -x /usr/bin/python3 ]]; then export CSPYLIVE_PYTHON=/usr/bin/python3; fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -12,6 +12,7 @@ internal sealed class ShowCommandLine(HostConfig host)
 {
     public readonly Argument<string> Patch = new("patch") { Description = "a .csd file or a patch folder" };
     public readonly Option<double?> Duration = new("--duration", "-d") { Description = "seconds to play (render: default until the score ends)" };
+    public readonly Option<string?> Python = new("--python") { Description = "the Python interpreter to embed, e.g. a venv's bin/python (CPython 3.10-3.13; default: $VIRTUAL_ENV, then python3 on PATH)" };
     // play
     public readonly Option<string?> Audio = new("--audio") { Description = $"audio backend: auto, jack, portaudio, asio (Windows) or null (a real-time clock, no device); default {host.Audio.Backend}" };
     public readonly Option<string?> Device = new("--device") { Description = "the device: a PortAudio device name or number, or an ASIO driver (cspylive devices lists them)" };
@@ -43,14 +44,14 @@ internal sealed class ShowCommandLine(HostConfig host)
         return new Command(name, description)
         {
             Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
-            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log,
+            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python,
         };
     }
 
     public Command Render(string name, string description)
     {
         Format.AcceptOnlyFromAmong("float32", "pcm24", "pcm16");
-        return new Command(name, description) { Patch, Output, Duration, Format, Reloads, Midi };
+        return new Command(name, description) { Patch, Output, Duration, Format, Reloads, Midi, Python };
     }
 
     /// <summary>What was given; options of the other command are simply absent.</summary>
@@ -62,6 +63,6 @@ internal sealed class ShowCommandLine(HostConfig host)
         OscPort = r.GetValue(OscPort), OscTcpPort = r.GetValue(OscTcpPort), OscBind = r.GetValue(OscBind), OscAllow = r.GetValue(OscAllow),
         OscFeedbackPort = r.GetValue(OscFeedbackPort), Output = r.GetResult(Output) is null ? null : r.GetValue(Output),
         Format = r.GetResult(Format) is null ? SampleFormat.Float32 : r.GetValue(Format), Reloads = r.GetValue(Reloads) ?? [],
-        MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log),
+        MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log), Python = r.GetValue(Python),
     };
 }

@@ -27,6 +27,8 @@ public sealed record HostConfig
     public sealed record PythonSection
     {
         public double BudgetMs { get; init; } = 25;
+        /// <summary>The Python interpreter whose libpython to embed (a venv's <c>bin/python</c>); null: VIRTUAL_ENV, then python3 on PATH.</summary>
+        public string? Executable { get; init; }
     }
 
     public sealed record ReloadSection

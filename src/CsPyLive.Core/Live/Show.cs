@@ -53,6 +53,7 @@ public sealed class Show : IDisposable
     {
         this.options = options;
         this.log = log;
+        if (options.PythonInterpreter is { } python) Python.CPython.PythonDiscovery.Configured = python; // before Python loads
         Directory.SetCurrentDirectory(options.Patch.Directory); // relative paths in the orchestra, as csound run there
         try
         {

@@ -36,6 +36,7 @@ public sealed record ShowRequest
     /// <summary><c>render --midi FILE</c>.</summary>
     public string? MidiFile { get; init; }
     public string? ShowLog { get; init; }
+    public string? Python { get; init; }
 }
 
 /// <summary>A reload scripted at a time of the piece (<c>render --reload</c>).</summary>
@@ -79,6 +80,8 @@ public sealed record ShowOptions
     public OscOptions? OscListen { get; init; }
     public IReadOnlyList<double> PanicKeep { get; init; } = [];
     public IReadOnlyList<ScriptedReload> Reloads { get; init; } = [];
+    /// <summary>The Python interpreter to embed (<c>--python</c> or the host config's <c>python.executable</c>), checked; null: found as usual.</summary>
+    public string? PythonInterpreter { get; init; }
     /// <summary>Where the show log goes (<c>--log</c>): every input as applied, for <c>cspylive replay</c>.</summary>
     public string? ShowLog { get; init; }
     /// <summary>A show log to play back (<c>cspylive replay</c>): a render whose inputs are the log's.</summary>
@@ -127,6 +130,7 @@ public sealed record ShowOptions
         if (midiFromJack && audio == "null") throw new ConfigException("--midi-in", "jack needs the JACK backend (--audio jack or auto)", cli);
         var midiFile = r.MidiFile is null ? null : ReadMidiFile(r.MidiFile);
         var duration = r.Duration ?? (midiFile is null ? null : midiFile.File.DurationSeconds + MidiTailSeconds);
+        var python = CheckPython(r.Python is { } given ? ("--python", given, cli) : host.Python.Executable is { } configured ? ("python.executable", configured, null) : null);
         return new ShowOptions
         {
             Patch = patch,
@@ -138,6 +142,7 @@ public sealed record ShowOptions
             Record = r.Record is null ? null : Path.GetFullPath(r.Record),
             Stats = r.Stats is null ? null : Path.GetFullPath(r.Stats),
             ShowLog = r.ShowLog is null ? null : Path.GetFullPath(r.ShowLog),
+            PythonInterpreter = python,
             Output = r.Output is null ? null : (Path.GetFullPath(r.Output), r.Format),
             PythonBudgetMs = r.PythonBudgetMs ?? host.Python.BudgetMs,
             AutoRollback = host.Reload.AutoRollback && !r.NoAutoRollback,
@@ -149,6 +154,23 @@ public sealed record ShowOptions
             PanicKeep = config.PanicKeep,
             Reloads = r.Reloads.Select(ParseReload).ToArray(),
         };
+    }
+
+    /// <summary>An interpreter named on the command line or in the host config: it must be a CPython we can embed.</summary>
+    private static string? CheckPython((string Key, string Path, string? Origin)? given)
+    {
+        if (given is not { } g) return null;
+        var path = g.Path.StartsWith("~/", StringComparison.Ordinal)
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), g.Path[2..]) : System.IO.Path.GetFullPath(g.Path);
+        try
+        {
+            Python.CPython.PythonDiscovery.FromInterpreter(path, g.Key);
+        }
+        catch (Python.PythonException e)
+        {
+            throw new ConfigException(g.Key, e.Message[(g.Key.Length + 2)..], g.Origin);
+        }
+        return path;
     }
 
     /// <summary>Frames a period: 16 to <see cref="Engine.MaxBlockFrames"/>; throws naming <paramref name="key"/>.</summary>

@@ -75,6 +75,12 @@ public static unsafe class PythonRuntime
         return f.Pointer;
     }
 
+    /// <summary>The interpreter the loaded library belongs to (--python, a venv's, python3 on PATH), if one was found.</summary>
+    public static string? Interpreter => CPython.PythonLibrary.Install?.Executable;
+
+    /// <summary>The loaded libpython's file and where it was found ("--python", "VIRTUAL_ENV", ...), for the first line of play.</summary>
+    public static string? LibraryDescription => CPython.PythonLibrary.Install is { } i ? $"{i.Library} (from {i.Source})" : null;
+
     /// <summary>The loaded libpython's major and minor version, e.g. (3, 11).</summary>
     public static (int Major, int Minor) VersionNumbers
     {
@@ -106,10 +112,12 @@ public static unsafe class PythonRuntime
         lock (Gate)
         {
             if (initialized) return;
-            PythonLibrary.Load();
+            var library = PythonLibrary.Load();
             var version = Marshal.PtrToStringUTF8((nint)PyApi.Py_GetVersion()) ?? "";
-            if (!version.StartsWith("3.11", StringComparison.Ordinal))
-                throw new PythonException($"libpython {version} loaded; this build needs 3.11 (its object layout is assumed)");
+            var minor = PythonVersions.Minor(version);
+            if (minor is null)
+                throw new PythonException($"libpython {version.Split(' ')[0]} loaded ({PythonLibrary.LoadedPath}); CsPyLive needs CPython {PythonVersions.Supported}");
+            PyApi.ChooseCalls(library, minor.Value);
             var ownsInterpreter = PyApi.Py_IsInitialized() == 0;
             if (ownsInterpreter)
             {
@@ -147,6 +155,19 @@ public static unsafe class PythonRuntime
         return p;
     }
 
+    /// <summary>
+    /// One call through the version-chosen vectorcall entry point (<c>abs(-1.0)</c>), so that its marshalling stub is
+    /// made here rather than at the first <c>pycall</c> on the audio thread. GIL held.
+    /// </summary>
+    private static void WarmUpVectorcall(BorrowedReference builtins)
+    {
+        var abs = PyApi.PyDict_GetItemString(builtins, "abs");
+        using var arg = PyApi.PyFloat_FromDouble(-1);
+        var a = arg.DangerousPointer;
+        using var result = PyApi.PyObject_Vectorcall(abs, &a, 1, 0);
+        if (result.IsNull) throw PythonException.Fetch("calling abs(-1.0) failed");
+    }
+
     private static void SetUpInterpreter()
     {
         noneObject = PyApi.DataSymbol("_Py_NoneStruct");
@@ -159,6 +180,7 @@ public static unsafe class PythonRuntime
             var dict = PyApi.PyModule_GetDict(builtins);
             PyApi.Py_IncRef(dict.Pointer);
             builtinsDict = dict.Pointer;
+            WarmUpVectorcall(dict);
         }
         helperDict = PyApi.PyDict_New().Steal().Pointer;
         PyApi.PyDict_SetItemString(new(helperDict), "__builtins__", new(builtinsDict));

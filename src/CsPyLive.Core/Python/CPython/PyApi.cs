@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace CsPyLive.Python.CPython;
 
 /// <summary>
-/// The raw CPython 3.11 C API this project uses, C names kept so the CPython docs can be grepped. Ownership is in the
+/// The raw CPython C API this project uses (3.10 to 3.13), C names kept so the CPython docs can be grepped. Ownership is in the
 /// types: <see cref="NewReference"/> for "Return value: New reference", <see cref="BorrowedReference"/> for borrowed
 /// results and for arguments the callee does not steal. <c>Py_ssize_t</c> is <see cref="nint"/>; C <c>int</c> is
 /// <see cref="int"/>; <c>wchar_t*</c> is 4-byte UTF-32 on Linux/macOS. Every function except the GIL and init ones
@@ -144,10 +144,20 @@ internal static unsafe partial class PyApi
 
     /// <summary>
     /// PyObject *PyObject_Vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames):
-    /// calls with a C array of arguments, no tuple (public since 3.9).
+    /// calls with a C array of arguments, no tuple. Exported from 3.11 on (<see cref="ChooseCalls"/>); before, a
+    /// static inline function, and <c>PyObject_VectorcallDict</c> with no keywords is the exported equivalent.
     /// </summary>
-    [LibraryImport(PythonLibrary.Name, EntryPoint = "PyObject_Vectorcall")]
-    internal static partial NewReference PyObject_Vectorcall(BorrowedReference callable, nint* args, nuint nargsf, nint kwnames);
+    internal static NewReference PyObject_Vectorcall(BorrowedReference callable, nint* args, nuint nargsf, nint kwnames) =>
+        new(vectorcall(callable.Pointer, args, nargsf, kwnames));
+
+    private static delegate* unmanaged<nint, nint*, nuint, nint, nint> vectorcall;
+
+    /// <summary>Which exported function each call that differs between versions uses: for 3.10 to 3.13.</summary>
+    internal static string VectorcallSymbol(int minor) => minor >= 11 ? "PyObject_Vectorcall" : "PyObject_VectorcallDict";
+
+    /// <summary>Resolves the calls that differ between versions, from the loaded library's version. Once, before any call.</summary>
+    internal static void ChooseCalls(nint library, int minor) =>
+        vectorcall = (delegate* unmanaged<nint, nint*, nuint, nint, nint>)NativeLibrary.GetExport(library, VectorcallSymbol(minor));
 
     [LibraryImport(PythonLibrary.Name, EntryPoint = "PyObject_GetAttrString", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NewReference PyObject_GetAttrString(BorrowedReference o, string name);

@@ -22,7 +22,8 @@ public sealed class ReloadService : IDisposable
         this.engine = engine;
         PythonRuntime.EnsureInitialized();
         var (major, minor) = PythonRuntime.VersionNumbers;
-        var python = PythonCompiler.FindExecutable(major, minor)
+        // The interpreter the embedded library belongs to (a venv's own), so code compiles as it will run.
+        var python = PythonRuntime.Interpreter ?? PythonCompiler.FindExecutable(major, minor)
             ?? throw new FileNotFoundException($"python{major}.{minor} is needed to compile reloaded code (apt-get install python{major}.{minor})");
         compiler = new PythonCompiler(python);
         Reloader = new HotReloader(engine, gap, autoRollback, log);
