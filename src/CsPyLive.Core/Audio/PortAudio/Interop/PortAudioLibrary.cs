@@ -12,40 +12,19 @@ internal static class PortAudioLibrary
 {
     internal const string Name = "portaudio";
 
-    private static readonly string[] Candidates = OperatingSystem.IsWindows()
-        ? ["portaudio.dll", "portaudio_x64.dll", "libportaudio-2.dll"]
-        : OperatingSystem.IsMacOS()
-            ? ["libportaudio.2.dylib", "libportaudio.dylib", "/opt/homebrew/lib/libportaudio.2.dylib", "/usr/local/lib/libportaudio.2.dylib"]
-            : ["libportaudio.so.2", "libportaudio.so", "/usr/lib/x86_64-linux-gnu/libportaudio.so.2",
-               "/usr/lib/aarch64-linux-gnu/libportaudio.so.2", "/usr/local/lib/libportaudio.so.2"];
-
-    private static nint handle;
+    internal static readonly NativeLibraryFinder Finder = new("PortAudio", "CSPYLIVE_LIBPORTAUDIO", os =>
+        os == OSPlatform.Windows ? ["portaudio.dll", "portaudio_x64.dll", "libportaudio-2.dll"]
+        : os == OSPlatform.OSX
+            ? ["/opt/homebrew/lib/libportaudio.2.dylib", "/usr/local/lib/libportaudio.2.dylib", "libportaudio.2.dylib", "libportaudio.dylib"]
+            : [.. NativeLibraryFinder.LinuxPlaces("libportaudio.so.2"), "libportaudio.so"],
+        "On Debian/Ubuntu: sudo apt-get install libportaudio2; macOS: brew install portaudio.");
 
     /// <summary>True once PortAudio has been loaded in this process.</summary>
-    internal static bool IsLoaded => handle != 0;
+    internal static bool IsLoaded => Finder.IsLoaded;
 
     /// <summary>Loads PortAudio or throws <see cref="DllNotFoundException"/> with what was tried and how to install it.</summary>
-    internal static nint Load()
-    {
-        if (handle != 0) return handle;
-        var env = Environment.GetEnvironmentVariable("CSPYLIVE_LIBPORTAUDIO");
-        foreach (var candidate in env is null ? Candidates : [env, .. Candidates])
-        {
-            if (NativeLibrary.TryLoad(candidate, out var h))
-            {
-                handle = h;
-                return h;
-            }
-        }
-        throw new DllNotFoundException(
-            "PortAudio was not found (tried " + string.Join(", ", Candidates) + "). On Debian/Ubuntu: sudo apt-get install " +
-            "libportaudio2; macOS: brew install portaudio. Or set CSPYLIVE_LIBPORTAUDIO to its path.");
-    }
+    internal static nint Load() => Finder.Load();
 
     /// <summary>True if PortAudio can be loaded on this machine.</summary>
-    internal static bool IsAvailable()
-    {
-        try { return Load() != 0; }
-        catch (DllNotFoundException) { return false; }
-    }
+    internal static bool IsAvailable() => Finder.IsAvailable();
 }
