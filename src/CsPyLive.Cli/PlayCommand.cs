@@ -19,12 +19,16 @@ internal static class PlayCommand
     {
         using var stop = new StopSignals("a recording in progress is left unfinished");
         ReadCommands(show);
+        // Plain mode: how the show is doing, every 10 s, in the log
+        using var status = new Timer(_ => Console.Error.WriteLine("cspylive: status: " + Status(show)), null, StatusInterval, StatusInterval);
         var stats = show.Run(stop.Token);
         if (!stats.AudioThreadStuck) return 0;
         ConsoleLog.Fail("the audio thread never came back from its callback (Python blocked in a C call? the watchdog can " +
             "only interrupt Python code); quitting without shutting Csound down");
         return 1;
     }
+
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>One line of how the show is doing: "played 12.3 s, 2306 callbacks, 0 xruns, max 412 us, 0 GC, RSS 251.3 MB, ...".</summary>
     internal static string Status(Show show)

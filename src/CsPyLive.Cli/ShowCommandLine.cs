@@ -21,7 +21,7 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Option<int?> Period = new("--period") { Description = $"frames per audio period (null backend; JACK's is the server's; default {host.Audio.Period})" };
     public readonly Option<string?> JackName = new("--jack-name") { Description = $"JACK client name (default {host.Audio.JackClient})" };
     public readonly Option<bool> NoConnect = new("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
-    public readonly Option<bool> NoTui = new("--no-tui") { Description = "plain log lines (the only mode for now)" };
+    public readonly Option<bool> NoTui = new("--no-tui") { Description = "plain log lines, with a status line every 10 s (the only mode for now)" };
     public readonly Option<double?> Budget = new("--python-budget-ms") { Description = $"interrupt Python that keeps one audio callback busy longer than this (default {host.Python.BudgetMs})" };
     public readonly Option<bool> NoRollback = new("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
     public readonly Option<string?> MidiIn = new("--midi-in") { Description = "MIDI input: none, or jack (a port <client>:midi_in; needs the JACK backend)" };
@@ -30,6 +30,7 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Option<string?> OscBind = new("--osc-bind") { Description = "address to listen on (default 127.0.0.1; another needs --osc-allow)" };
     public readonly Option<string?> OscAllow = new("--osc-allow") { Description = "comma-separated source addresses accepted" };
     public readonly Option<int?> OscFeedbackPort = new("--osc-feedback-port") { Description = "send feedback to this port on the sender's host (default: the sender's port)" };
+    public readonly Option<bool> Verbose = new("--verbose") { Description = "print Csound's per-note messages too (new alloc, rtevent), hidden by default" };
     public readonly Option<string?> Log = new("--log") { Description = "write a show log here: every input as applied, each reload's code (cspylive replay plays it back)" };
     // render
     public readonly Option<string> Output = new("--output", "-o") { Description = "the WAV file to write", Required = true };
@@ -44,14 +45,14 @@ internal sealed class ShowCommandLine(HostConfig host)
         return new Command(name, description)
         {
             Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
-            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python,
+            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python, Verbose,
         };
     }
 
     public Command Render(string name, string description)
     {
         Format.AcceptOnlyFromAmong("float32", "pcm24", "pcm16");
-        return new Command(name, description) { Patch, Output, Duration, Format, Reloads, Midi, Python };
+        return new Command(name, description) { Patch, Output, Duration, Format, Reloads, Midi, Python, Verbose };
     }
 
     /// <summary>What was given; options of the other command are simply absent.</summary>
@@ -63,6 +64,6 @@ internal sealed class ShowCommandLine(HostConfig host)
         OscPort = r.GetValue(OscPort), OscTcpPort = r.GetValue(OscTcpPort), OscBind = r.GetValue(OscBind), OscAllow = r.GetValue(OscAllow),
         OscFeedbackPort = r.GetValue(OscFeedbackPort), Output = r.GetResult(Output) is null ? null : r.GetValue(Output),
         Format = r.GetResult(Format) is null ? SampleFormat.Float32 : r.GetValue(Format), Reloads = r.GetValue(Reloads) ?? [],
-        MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log), Python = r.GetValue(Python),
+        MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log), Python = r.GetValue(Python), Verbose = r.GetValue(Verbose),
     };
 }

@@ -34,7 +34,9 @@ internal static class ShowRunner
     {
         try
         {
-            using var show = new Show(options, ConsoleLog.Print);
+            var plain = new PlainLog(ConsoleLog.Print, options.Verbose);
+            using var flush = new Timer(_ => plain.Flush(), null, 1000, 1000); // "(×N)" for a line that keeps coming
+            using var show = new Show(options, plain.Write);
             return perform(show);
         }
         catch (Exception e) when (e is CsoundException or PythonException or JackException or IOException or InputUnavailableException

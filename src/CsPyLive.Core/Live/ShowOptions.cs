@@ -37,6 +37,7 @@ public sealed record ShowRequest
     public string? MidiFile { get; init; }
     public string? ShowLog { get; init; }
     public string? Python { get; init; }
+    public bool Verbose { get; init; }
 }
 
 /// <summary>A reload scripted at a time of the piece (<c>render --reload</c>).</summary>
@@ -82,6 +83,8 @@ public sealed record ShowOptions
     public IReadOnlyList<ScriptedReload> Reloads { get; init; } = [];
     /// <summary>The Python interpreter to embed (<c>--python</c> or the host config's <c>python.executable</c>), checked; null: found as usual.</summary>
     public string? PythonInterpreter { get; init; }
+    /// <summary>Csound's per-note messages printed too (<c>--verbose</c>).</summary>
+    public bool Verbose { get; init; }
     /// <summary>Where the show log goes (<c>--log</c>): every input as applied, for <c>cspylive replay</c>.</summary>
     public string? ShowLog { get; init; }
     /// <summary>A show log to play back (<c>cspylive replay</c>): a render whose inputs are the log's.</summary>
@@ -143,6 +146,7 @@ public sealed record ShowOptions
             Stats = r.Stats is null ? null : Path.GetFullPath(r.Stats),
             ShowLog = r.ShowLog is null ? null : Path.GetFullPath(r.ShowLog),
             PythonInterpreter = python,
+            Verbose = r.Verbose,
             Output = r.Output is null ? null : (Path.GetFullPath(r.Output), r.Format),
             PythonBudgetMs = r.PythonBudgetMs ?? host.Python.BudgetMs,
             AutoRollback = host.Reload.AutoRollback && !r.NoAutoRollback,
