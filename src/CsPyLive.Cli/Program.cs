@@ -19,4 +19,5 @@ root.Subcommands.Add(PlayCommand.Create(config));
 root.Subcommands.Add(RenderCommand.Create(config));
 root.Subcommands.Add(ReplayCommand.Create(config));
 root.Subcommands.Add(DevicesCommand.Create(config));
+root.Subcommands.Add(NewCommand.Create());
 return root.Parse(args).Invoke();
