@@ -58,7 +58,7 @@ internal static class ReplayCommand
             ShowOptions options;
             try
             {
-                options = ShowOptions.Resolve(request, host) with { Replay = file, AutoRollback = false, PythonBudgetMs = h.PythonBudgetMs };
+                options = ShowOptions.Resolve(request, host) with { Replay = file, AutoRollback = false, PythonBudgetMs = h.PythonBudgetMs, SampleAccurate = h.SampleAccurate };
             }
             catch (ConfigException e)
             {

@@ -24,9 +24,11 @@ public sealed class AppliedLog(Engine engine, int capacity = 1 << 15)
 
     public bool TryTake(out AppliedEntry entry) => ring.TryDequeue(out entry);
 
-    public void Event(byte type, ReadOnlySpan<double> pfields)
+    /// <summary>A score event; <paramref name="frame"/>: where it starts, which in sample-accurate mode may be inside the k-cycle.</summary>
+    public void Event(byte type, ReadOnlySpan<double> pfields, long frame)
     {
         var e = Entry(AppliedKind.Event, type, (short)pfields.Length, 0, 0);
+        e.Frame = frame;
         pfields.CopyTo(e.P);
         Put(in e);
     }

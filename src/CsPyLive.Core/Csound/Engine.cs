@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static CsPyLive.Csound.Interop.Csound;
+using CsPyLive.Csound.Interop;
 
 namespace CsPyLive.Csound;
 
@@ -272,8 +273,10 @@ public sealed unsafe partial class Engine : IDisposable
         {
             case TimedActionKind.ScoreEvent:
                 var fields = a.P; // a stack copy: the queue's storage may move
-                csoundScoreEvent(csound, a.EventType, (double*)&fields, new CLong(a.Count));
-                Applied?.Event(a.EventType, ((ReadOnlySpan<double>)fields)[..a.Count]);
+                // logged as given, at its own frame (a replay places it there again, the same way)
+                Applied?.Event(a.EventType, ((ReadOnlySpan<double>)fields)[..a.Count], Math.Max(a.Frame, framesPerformed));
+                if (SampleAccurate && a.EventType == 'i' && a.Count >= 3) ScoreEventOnItsFrame(a.Frame, ref fields, a.Count);
+                else csoundScoreEvent(csound, a.EventType, (double*)&fields, new CLong(a.Count));
                 break;
             case TimedActionKind.ChannelWrite:
                 WriteChannel(a.ChannelSlot, a.Value);
@@ -285,6 +288,50 @@ public sealed unsafe partial class Engine : IDisposable
                 CustomActions.Apply(in a);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether events start on their own frame inside a k-cycle (Csound's <c>--sample-accurate</c>, set with
+    /// <see cref="EnableSampleAccurate"/>): live play, so that every timed input sounds where it was stamped.
+    /// </summary>
+    public bool SampleAccurate { get; private set; }
+
+    /// <summary>
+    /// Frames added to an input stamped inside a period (<see cref="Inputs.ActionSink.AtOffset"/>). When ksmps does
+    /// not divide the period, up to ksmps - 1 frames of the period are computed in the one before (the k-cycle that
+    /// straddles them): a frame there can no longer start an event. Delaying every input by ksmps - 1 keeps each on
+    /// its frame, at a latency still constant. 0 when ksmps divides the period. Set with
+    /// <see cref="SetPeriod"/>; read on the performing thread.
+    /// </summary>
+    public int InputDelayFrames { get; private set; }
+
+    /// <summary>The backend's period, to set <see cref="InputDelayFrames"/>. Control thread, before the audio starts.</summary>
+    public void SetPeriod(int frames) => InputDelayFrames = SampleAccurate && frames % Ksmps != 0 ? Ksmps - 1 : 0;
+
+    /// <summary>Turns Csound's sample-accurate mode on. Control thread, after compiling, before <see cref="Start"/>.</summary>
+    public void EnableSampleAccurate()
+    {
+        SetOption("--sample-accurate");
+        SampleAccurate = true;
+    }
+
+    /// <summary>
+    /// A note event that starts at <paramref name="frame"/> (inside the k-cycle about to run, or "now"), in
+    /// sample-accurate mode. Csound (6.18, musmon.c) places a realtime event in the k-cycle <c>llrint(start * kr)</c>:
+    /// rounded to the nearest, so an event in the second half of a k-cycle waited for the next one, and then started
+    /// at its offset in that one, a k-cycle late. insert.c takes the offset as <c>(int64)(p2 * sr) % ksmps</c>:
+    /// truncated, so a start a hair under its frame lands a frame early. Hence p2 = offset + 1/4 sample (never under
+    /// its frame, never into the next), and the call made with the thread's rounding mode set downward, so that
+    /// <c>llrint</c> floors: the k-cycle that holds the frame. Performing thread; no allocation.
+    /// </summary>
+    private void ScoreEventOnItsFrame(long frame, ref PFields fields, short count)
+    {
+        var offset = frame > framesPerformed ? frame - framesPerformed : 0;
+        fields[1] += (offset + 0.25) / SampleRate;
+        var mode = FloatRounding.Available ? FloatRounding.Get() : 0;
+        if (FloatRounding.Available) FloatRounding.Set(FloatRounding.Downward);
+        fixed (double* p = &fields[0]) csoundScoreEvent(csound, (byte)'i', p, new CLong(count));
+        if (FloatRounding.Available) FloatRounding.Set(mode);
     }
 
     /// <summary>

@@ -21,10 +21,11 @@ public sealed class ActionSink(Engine engine)
     public double SampleRate => engine.SampleRate;
 
     /// <summary>
-    /// The frame <paramref name="offset"/> frames into the period about to be processed: so every event of a period
-    /// sounds exactly one period after it was stamped, a constant latency. Performing thread, before the period.
+    /// The frame <paramref name="offset"/> frames into the period about to be processed (plus the engine's
+    /// <see cref="Engine.InputDelayFrames"/>): so every event of a period sounds exactly one period after it was
+    /// stamped, a constant latency. Performing thread, before the period.
     /// </summary>
-    public long AtOffset(int offset) => engine.OutputFrame + offset;
+    public long AtOffset(int offset) => engine.OutputFrame + offset + engine.InputDelayFrames;
 
     /// <summary>
     /// The frame for an OSC time tag: the frame the engine is producing now plus how far ahead the tag is;

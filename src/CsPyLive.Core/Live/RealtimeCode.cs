@@ -32,7 +32,7 @@ internal static class RealtimeCode
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
-        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>),
+        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -95,6 +95,13 @@ internal static class RealtimeCode
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes((Span<double>)entry.P);
         ((ReadOnlySpan<byte>)bytes[..1]).CopyTo(bytes);
         ((ReadOnlySpan<double>)entry.P)[..1].CopyTo(entry.P);
+        // sample-accurate events (Engine.ScoreEventOnItsFrame): p2 through the inline array's element helpers, and the
+        // rounding mode read and set once, so libm is found and the two calls' stubs made here rather than in a callback
+        var fields = new PFields();
+        fields[1] += 1;
+        ref var first = ref fields[0];
+        first += 1;
+        if (Csound.Interop.FloatRounding.Available) Csound.Interop.FloatRounding.Set(Csound.Interop.FloatRounding.Get());
     }
 
     private const BindingFlags Declared =

@@ -65,11 +65,13 @@ public sealed class Show : IDisposable
             {
                 if ((wantsMidi && options.Midi.Route == MidiRoute.Csound) || replayMidi) csoundMidi = CsoundMidiInput.Attach(e);
                 if (seed is { } s) SeedPython(s);
+                if (options.SampleAccurate) e.EnableSampleAccurate();
             });
             engine.Messages.Drain(log);
             var sink = new ActionSink(engine);
             (backend, var why) = AudioBackendFactory.Open(options, (int)engine.SampleRate, engine.OutputChannels, engine.AudioInputChannels, Warn);
             if (why is not null) Say(why);
+            engine.SetPeriod(backend.PeriodFrames);
             if (options.RecordingFor(backend) is { } recording)
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
                     options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null, Warn);
@@ -247,7 +249,7 @@ public sealed class Show : IDisposable
         var osc = inputs.OfType<OscInput>().FirstOrDefault();
         if (osc?.PythonSide is { } python) python.Applied = applied;
         var header = Replay.ShowLogHeader.Describe(options.Patch.Directory, options.Patch.CsdPath, engine.SampleRate, engine.Ksmps,
-            engine.OutputChannels, seed, options.PythonBudgetMs);
+            engine.OutputChannels, seed, options.PythonBudgetMs, options.SampleAccurate);
         var writer = new Replay.ShowLogWriter(path, header, engine, applied, i => osc?.PythonSide?.NameOf(i) ?? "?");
         if (reload is not null) reload.Reloader.Logged = writer.Reload;
         foreach (var warning in header.MayDiverge) Warn($"--log: a replay may differ from this show: {warning}");

@@ -83,6 +83,11 @@ public sealed record ShowOptions
     public IReadOnlyList<ScriptedReload> Reloads { get; init; } = [];
     /// <summary>The Python interpreter to embed (<c>--python</c> or the host config's <c>python.executable</c>), checked; null: found as usual.</summary>
     public string? PythonInterpreter { get; init; }
+    /// <summary>
+    /// Events start on their own frame inside a k-cycle (Csound's --sample-accurate; ADR 0014): live play, and a replay
+    /// of it. A render keeps what the CSD's own options say, so it writes what <c>csound</c> writes.
+    /// </summary>
+    public bool SampleAccurate { get; init; }
     /// <summary>Csound's per-note messages printed too (<c>--verbose</c>).</summary>
     public bool Verbose { get; init; }
     /// <summary>Where the show log goes (<c>--log</c>): every input as applied, for <c>cspylive replay</c>.</summary>
@@ -147,6 +152,7 @@ public sealed record ShowOptions
             ShowLog = r.ShowLog is null ? null : Path.GetFullPath(r.ShowLog),
             PythonInterpreter = python,
             Verbose = r.Verbose,
+            SampleAccurate = r.Output is null,
             Output = r.Output is null ? null : (Path.GetFullPath(r.Output), r.Format),
             PythonBudgetMs = r.PythonBudgetMs ?? host.Python.BudgetMs,
             AutoRollback = host.Reload.AutoRollback && !r.NoAutoRollback,

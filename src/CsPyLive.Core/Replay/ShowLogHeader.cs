@@ -19,6 +19,8 @@ public sealed record ShowLogHeader
     /// <summary>The seed of Python's <c>random</c>, set before the orchestra's Python ran.</summary>
     public long? PythonSeed { get; init; }
     public double PythonBudgetMs { get; init; }
+    /// <summary>Events started on their own frame (Csound's --sample-accurate, as live play runs); a replay does the same.</summary>
+    public bool SampleAccurate { get; init; }
     /// <summary>The patch's text files (CSD, Python, YAML...) as they were when the show started, by name.</summary>
     public Dictionary<string, string> Files { get; init; } = [];
     /// <summary>Its other files (samples...), not copied: a replay uses them from <see cref="Patch"/>.</summary>
@@ -34,7 +36,8 @@ public sealed record ShowLogHeader
         RegexOptions.Compiled);
 
     /// <summary>The header for a show of the patch in <paramref name="directory"/> (text files up to 4 MB are kept whole).</summary>
-    public static ShowLogHeader Describe(string directory, string csdPath, double sampleRate, int ksmps, int outputChannels, long? pythonSeed, double budgetMs)
+    public static ShowLogHeader Describe(string directory, string csdPath, double sampleRate, int ksmps, int outputChannels, long? pythonSeed, double budgetMs,
+        bool sampleAccurate = false)
     {
         var files = new Dictionary<string, string>();
         var others = new List<string>();
@@ -54,7 +57,7 @@ public sealed record ShowLogHeader
         return new ShowLogHeader
         {
             Created = DateTimeOffset.Now.ToString("o"), Patch = directory, Csd = Path.GetFileName(csdPath), SampleRate = sampleRate, Ksmps = ksmps,
-            OutputChannels = outputChannels, PythonSeed = pythonSeed, PythonBudgetMs = budgetMs, Files = files, OtherFiles = others, MayDiverge = diverge,
+            OutputChannels = outputChannels, PythonSeed = pythonSeed, PythonBudgetMs = budgetMs, SampleAccurate = sampleAccurate, Files = files, OtherFiles = others, MayDiverge = diverge,
         };
     }
 }

@@ -21,13 +21,14 @@ public static class TestEngines
         </CsoundSynthesizer>
         """;
 
-    public static Engine Start(string csd)
+    public static Engine Start(string csd, bool sampleAccurate = false)
     {
         var engine = new Engine();
         try
         {
             engine.CompileCsdText(csd);
             engine.SetOption("-n");
+            if (sampleAccurate) engine.EnableSampleAccurate();
             engine.Start();
             return engine;
         }

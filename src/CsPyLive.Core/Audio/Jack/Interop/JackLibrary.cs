@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CsPyLive.Native;
 
 namespace CsPyLive.Audio.Jack.Interop;
 

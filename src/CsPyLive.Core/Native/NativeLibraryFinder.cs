@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CsPyLive;
+namespace CsPyLive.Native;
 
 /// <summary>
 /// Finds one native library at run time, by the names and places it has on each system, newest first, after the
