@@ -58,10 +58,16 @@ internal sealed class HeadlessJackd : IDisposable
 
     internal static void Tool(Dictionary<string, string> env, string program, params string[] args)
     {
-        using var p = Start(program, args, env);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var p = Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromSeconds(120))) { p.Kill(); throw new TimeoutException(program); }
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {p.ExitCode}");
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {p.ExitCode}: {output.Result.Trim()} {errors.Result.Trim()}");
     }
 
     internal static void WaitForPort(Dictionary<string, string> env, string port)
