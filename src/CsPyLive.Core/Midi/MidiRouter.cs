@@ -82,6 +82,7 @@ public sealed class MidiRouter : IMidiDestination
     {
         get
         {
+            if (Volatile.Read(ref panicPending) != 0) return 0; // all released; the arrays are cleared at the next message
             var n = 0;
             foreach (var s in sounding) if (s) n++;
             return n;

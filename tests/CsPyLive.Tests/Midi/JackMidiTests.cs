@@ -121,7 +121,7 @@ public sealed class JackMidiTests
         using var server = new JackServer(period: 256);
         using var dir = new TempDir();
         using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("midi", "dc-keys.csd"),
-            "--audio", "jack", "--midi-in", "jack", "--duration", "5", "--record", dir.File("ours.wav"), "--no-tui");
+            "--audio", "jack", "--midi-in", "jack", "--duration", "5", "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForActivation("cspylive:out_1", "system:playback_1", TimeSpan.FromSeconds(30)), play.StdErr);
         using var seq = Sequencer(server, "seq", "480000", "48000", "60", "384000"); // on 1 s into the loop, held 8 s
         Assert.True(server.WaitForPort("seq:out", TimeSpan.FromSeconds(10)));
@@ -131,12 +131,15 @@ public sealed class JackMidiTests
         var disconnect = server.Tool("jack_disconnect", "seq:out", "cspylive:midi_in");
         Assert.True(disconnect.ExitCode == 0, disconnect.Output);
         Assert.True(play.WaitForStdErr("the last source left cspylive:midi_in with 1 note(s) held; released them", TimeSpan.FromSeconds(5)), play.StdErr);
+        Thread.Sleep(500); // the 50 ms release, and a little silence
+        play.Signal("TERM"); // stops as Ctrl+C does, with stats: no note counted as sounding once released
 
         var result = play.Wait(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.Output);
         var left = MidiOnsets.Left(WavFile.Read(dir.File("ours.wav")));
         Assert.True(left.Max() > 0.2, "the held note was never heard");
         Assert.All(left[^4800..], x => Assert.Equal(0, x, 6)); // released (50 ms), not stuck to the end
+        Assert.Equal(0, System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("stats.json"))).RootElement.GetProperty("midi_notes_sounding").GetInt32());
     }
 
     [Fact]
