@@ -19,6 +19,9 @@ internal static class MidiJitterBenchmark
 
     internal const string Header = "sr = 48000\nksmps = 32\nnchnls = 2\n0dbfs = 1\n";
 
+    /// <summary>ksmps for this run (<c>--ksmps N</c>; 32 by default, which divides the loop: 64 does not).</summary>
+    private static int ksmps = 32;
+
     // Ours: the note router plays instr 1 with p5 = velocity. Csound's: its MIDI system, velocity from veloc.
     internal const string OursOrchestra = "instr 1\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp p5 / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
     internal const string CsoundOrchestra = "massign 0, 1\ninstr 1\n ivel veloc 0, 127\n kenv linsegr 1, 1, 1, 0.05, 0\n asig upsamp ivel / 127 * 0.5 * kenv\n outs asig, asig\nendin\n";
@@ -31,7 +34,8 @@ internal static class MidiJitterBenchmark
 
     public static int Run(string[] args)
     {
-        var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+        var seconds = args.Length > 0 && !args[0].StartsWith("--") ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+        if (Array.IndexOf(args, "--ksmps") is var k and >= 0) ksmps = int.Parse(args[k + 1], CultureInfo.InvariantCulture);
         // One server name: JACK reclaims a dead server's registry entry only under the same name.
         return WithJackSession("cspylive-midijitter", seconds, (env, dir, subjects) =>
         {
@@ -55,15 +59,15 @@ internal static class MidiJitterBenchmark
             var rows = string.Join("\n", results.Select(r =>
                 $"| {r.Subject} | {r.Notes} | {r.Min} | {r.Max} | {r.Spread} | {r.Std:0.0} | {r.OffIdeal} | {r.LostPeriods} | **{r.CleanSpread}** | `{r.Command}` |"));
             var md = $"""
-                ## MIDI onset jitter: JACK MIDI in, notes at a fixed period
+                ## MIDI onset jitter: JACK MIDI in, notes at a fixed period{(ksmps == 32 ? "" : $", ksmps {ksmps}")}
 
-                Command: `dotnet run -c Release --project bench/CsPyLive.Bench -- midi-jitter {seconds.ToString(CultureInfo.InvariantCulture)}`
+                Command: `dotnet run -c Release --project bench/CsPyLive.Bench -- midi-jitter {seconds.ToString(CultureInfo.InvariantCulture)}{(ksmps == 32 ? "" : $" --ksmps {ksmps}")}`
                 ({BenchmarksFile.Machine()})
 
                 A headless `jackd --no-realtime -d dummy -r 48000 -p {Period}`; `jack_midiseq seq {Loop} 0 60 3000` sends a note every
                 {Loop} frames ({Loop} mod {Period} = {Loop % Period}, so events fall at every offset inside a period) into each subject in
                 turn; `jack_rec -d {seconds.ToString(CultureInfo.InvariantCulture)}` records the subject's first output port. Both play the same
-                step-shaped instrument at ksmps 32 (an onset is a single frame). Jitter = spread (max − min) of the intervals between
+                step-shaped instrument at ksmps {ksmps} ({Loop} mod {ksmps} = {Loop % ksmps}; an onset is a single frame). Jitter = spread (max − min) of the intervals between
                 consecutive onsets in the recording, in frames; the ideal interval is {Loop}.
 
                 | subject | notes | min interval | max interval | spread, all | std dev | intervals ≠ {Loop} | of which off by whole periods (xruns) | **jitter** (spread of the rest) | command |
@@ -79,12 +83,12 @@ internal static class MidiJitterBenchmark
                 timing; there were none when no xrun happened (the test `Notes_from_jack_midiseq_sound_at_a_constant_spacing_and_release`
                 asserts every interval is exact).
 
-                Ours places each event at `engine.OutputFrame + event.time`, so the onset is the k-cycle holding that frame: a
-                constant latency (see midi-latency: the note sounds in the period it arrived in). Csound's JACK MIDI reads the port's events without their frame offsets and
+                Ours places each event at `engine.OutputFrame + event.time` and plays sample-accurate (ADR 0014), so the onset is
+                that frame, at any ksmps: a constant latency (see midi-latency: the note sounds in the period it arrived in). Csound's JACK MIDI reads the port's events without their frame offsets and
                 applies them at its next k-cycle, so its onsets move with where in a period (and its -b/-B buffering) they arrived.
                 """;
             Console.WriteLine(md);
-            BenchmarksFile.WriteSection("midi-jitter", md);
+            BenchmarksFile.WriteSection(ksmps == 32 ? "midi-jitter" : $"midi-jitter-ksmps{ksmps}", md);
             return 0;
         });
     }
@@ -117,7 +121,7 @@ internal static class MidiJitterBenchmark
     }
 
     internal static string Csd(string orchestra, string options, double seconds) =>
-        $"<CsoundSynthesizer>\n<CsOptions>\n{options}\n</CsOptions>\n<CsInstruments>\n{Header}{orchestra}</CsInstruments>\n" +
+        $"<CsoundSynthesizer>\n<CsOptions>\n{options}\n</CsOptions>\n<CsInstruments>\n{Header.Replace("ksmps = 32", $"ksmps = {ksmps}")}{orchestra}</CsInstruments>\n" +
         $"<CsScore>\nf0 {seconds.ToString(CultureInfo.InvariantCulture)}\n</CsScore>\n</CsoundSynthesizer>\n";
 
     private static Result Measure(string subject, Dictionary<string, string> env, string dir, double seconds, string midiPort, string outPort,
