@@ -39,29 +39,21 @@ public sealed class AppliedLog(Engine engine, int capacity = 1 << 15)
 
     public void PyNumber(int name, double value, byte kind) => Put(Entry(AppliedKind.PyNumber, kind, 0, name, value));
 
-    /// <summary>A string for the Python global <paramref name="name"/> (or code, with <paramref name="name"/> -1).</summary>
-    public void PyText(AppliedKind kind, int name, ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Bytes: a Python string for global <paramref name="index"/>, Python code (index -1), or MIDI bytes Csound read.
+    /// In chunks of <see cref="AppliedEntry.ChunkBytes"/>, <see cref="AppliedEntry.Sub"/> 1 while more follow, so the
+    /// writer joins them and a MIDI message is never cut in two.
+    /// </summary>
+    public void Bytes(AppliedKind kind, int index, ReadOnlySpan<byte> bytes)
     {
         do
         {
-            var n = Math.Min(utf8.Length, AppliedEntry.ChunkBytes);
-            var e = Entry(kind, (byte)(utf8.Length > n ? 1 : 0), (short)n, name, 0);
-            utf8[..n].CopyTo(MemoryMarshal.AsBytes((Span<double>)e.P));
-            Put(in e);
-            utf8 = utf8[n..];
-        } while (!utf8.IsEmpty);
-    }
-
-    public void Midi(ReadOnlySpan<byte> bytes)
-    {
-        while (!bytes.IsEmpty)
-        {
             var n = Math.Min(bytes.Length, AppliedEntry.ChunkBytes);
-            var e = Entry(AppliedKind.Midi, 0, (short)n, 0, 0);
+            var e = Entry(kind, (byte)(bytes.Length > n ? 1 : 0), (short)n, index, 0);
             bytes[..n].CopyTo(MemoryMarshal.AsBytes((Span<double>)e.P));
             Put(in e);
             bytes = bytes[n..];
-        }
+        } while (!bytes.IsEmpty);
     }
 
     private AppliedEntry Entry(AppliedKind kind, byte sub, short count, int index, double value) =>

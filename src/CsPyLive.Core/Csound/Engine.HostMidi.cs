@@ -62,7 +62,7 @@ public sealed unsafe partial class Engine
         {
             if (FromNative(cs) is not { hostMidi: { } midi } engine) return 0;
             var n = midi.Read(buffer, size, engine.framesPerformed + engine.Ksmps);
-            if (n > 0) engine.Applied?.Midi(new ReadOnlySpan<byte>(buffer, n));
+            if (n > 0) engine.Applied?.Bytes(AppliedKind.Midi, 0, new ReadOnlySpan<byte>(buffer, n));
             return n;
         }
         catch

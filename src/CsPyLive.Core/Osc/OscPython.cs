@@ -139,7 +139,7 @@ internal sealed unsafe class OscPython : IDisposable
             fixed (byte* p = &strings[slot * StringSlotBytes]) obj = PyApi.PyUnicode_FromStringAndSize(p, stringLengths[slot]);
             using (obj) Store(name, obj);
         }
-        Applied?.PyText(Csound.AppliedKind.PyString, name, strings.AsSpan(slot * StringSlotBytes, stringLengths[slot]));
+        Applied?.Bytes(Csound.AppliedKind.PyString, name, strings.AsSpan(slot * StringSlotBytes, stringLengths[slot]));
         Volatile.Write(ref stringBusy[slot], 0);
     }
 
@@ -149,7 +149,7 @@ internal sealed unsafe class OscPython : IDisposable
         var text = codeText[slot]; // before the slot is free for the next code
         var c = Interlocked.Exchange(ref code[slot], 0);
         if (c == 0) return;
-        Applied?.PyText(Csound.AppliedKind.PyExec, -1, text);
+        Applied?.Bytes(Csound.AppliedKind.PyExec, -1, text);
         using var gil = Gil.Acquire();
         using (var result = PyApi.PyEval_EvalCode(new(c), PythonRuntime.MainDict, PythonRuntime.MainDict))
             if (result.IsNull) LogPythonError("osc: /py/exec raised:\n"u8);

@@ -31,7 +31,7 @@ public sealed class ShowLogWriter : IDisposable
     private readonly Utf8JsonWriter json;
     private readonly List<JsonEncodedText?> channelNames = [];
     private readonly List<JsonEncodedText?> pythonNames = [];
-    private readonly byte[] text = new byte[1 << 16]; // a string or code being reassembled from chunks
+    private readonly byte[] text = new byte[1 << 16]; // a string, code or MIDI bytes being joined from chunks
     private readonly Queue<ReloadLogged> reloads = new();
     private int textLength;
     private long lastSync = Environment.TickCount64;
@@ -55,8 +55,6 @@ public sealed class ShowLogWriter : IDisposable
         file.WriteByte((byte)'\n');
         file.Flush(flushToDisk: true);
     }
-
-    public string Path => file.Name;
 
     /// <summary>A reload's outcome, from the reloader (control thread); written with the next pump.</summary>
     public void Reload(ReloadLogged r) => reloads.Enqueue(r);
@@ -114,23 +112,26 @@ public sealed class ShowLogWriter : IDisposable
                 json.WriteString("k"u8, e.Sub switch { 1 => "i"u8, 2 => "b"u8, _ => "f"u8 });
                 End();
                 break;
-            case AppliedKind.PyString or AppliedKind.PyExec:
+            case AppliedKind.PyString or AppliedKind.PyExec or AppliedKind.Midi:
                 var chunk = MemoryMarshal.AsBytes((ReadOnlySpan<double>)e.P)[..e.Count];
                 if (textLength + chunk.Length <= text.Length) chunk.CopyTo(text.AsSpan(textLength));
                 textLength = Math.Min(text.Length, textLength + chunk.Length);
                 if (e.Sub == 1) break; // more follows
+                var bytes = text.AsSpan(0, textLength);
                 Begin(e.Frame);
-                if (e.Kind == AppliedKind.PyString) json.WriteString("pys"u8, Name(pythonNames, e.Index, pythonName));
-                json.WriteString(e.Kind == AppliedKind.PyString ? "s"u8 : "exec"u8, text.AsSpan(0, textLength));
+                if (e.Kind == AppliedKind.Midi)
+                {
+                    json.WriteStartArray("midi"u8);
+                    foreach (var b in bytes) json.WriteNumberValue(b);
+                    json.WriteEndArray();
+                }
+                else
+                {
+                    if (e.Kind == AppliedKind.PyString) json.WriteString("pys"u8, Name(pythonNames, e.Index, pythonName));
+                    json.WriteString(e.Kind == AppliedKind.PyString ? "s"u8 : "exec"u8, bytes);
+                }
                 End();
                 textLength = 0;
-                break;
-            case AppliedKind.Midi:
-                Begin(e.Frame);
-                json.WriteStartArray("midi"u8);
-                foreach (var b in MemoryMarshal.AsBytes((ReadOnlySpan<double>)e.P)[..e.Count]) json.WriteNumberValue(b);
-                json.WriteEndArray();
-                End();
                 break;
         }
     }

@@ -313,6 +313,24 @@ public sealed class OscDispatchTests
     }
 
     [Fact]
+    public void Bytes_longer_than_one_record_are_written_whole()
+    {
+        // 100 note-ons (300 bytes) read in one k-cycle span two ring records: the log has them as one line,
+        // so a replay never splits a MIDI message between two.
+        using var engine = Start();
+        using var dir = new TempDir();
+        var applied = new CsPyLive.Csound.AppliedLog(engine);
+        var header = CsPyLive.Replay.ShowLogHeader.Describe(dir.Path, dir.File("x.csd"), engine.SampleRate, engine.Ksmps, 2, null, 25);
+        using var writer = new CsPyLive.Replay.ShowLogWriter(dir.File("show.cslog"), header, engine, applied, _ => "?");
+        var midi = Enumerable.Range(0, 100).SelectMany(i => new byte[] { 0x90, (byte)i, 100 }).ToArray();
+        applied.Bytes(CsPyLive.Csound.AppliedKind.Midi, 0, midi);
+        writer.Pump();
+        var lines = File.ReadAllLines(dir.File("show.cslog")).Where(l => l.Contains("\"midi\"")).ToArray();
+        Assert.Single(lines);
+        Assert.Contains("[" + string.Join(",", midi) + "]", lines[0]);
+    }
+
+    [Fact]
     public void Known_addresses_are_dispatched_without_allocating()
     {
         using var engine = Start();
