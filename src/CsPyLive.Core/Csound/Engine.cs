@@ -328,10 +328,9 @@ public sealed unsafe partial class Engine : IDisposable
     {
         var offset = frame > framesPerformed ? frame - framesPerformed : 0;
         fields[1] += (offset + 0.25) / SampleRate;
-        var mode = FloatRounding.Available ? FloatRounding.Get() : 0;
-        if (FloatRounding.Available) FloatRounding.Set(FloatRounding.Downward);
+        var mode = FloatRounding.EnterDownward();
         fixed (double* p = &fields[0]) csoundScoreEvent(csound, (byte)'i', p, new CLong(count));
-        if (FloatRounding.Available) FloatRounding.Set(mode);
+        FloatRounding.Restore(mode);
     }
 
     /// <summary>

@@ -101,7 +101,7 @@ internal static class RealtimeCode
         fields[1] += 1;
         ref var first = ref fields[0];
         first += 1;
-        if (Csound.Interop.FloatRounding.Available) Csound.Interop.FloatRounding.Set(Csound.Interop.FloatRounding.Get());
+        Csound.Interop.FloatRounding.Restore(Csound.Interop.FloatRounding.EnterDownward());
     }
 
     private const BindingFlags Declared =

@@ -34,8 +34,18 @@ internal static unsafe class FloatRounding
 
     public static bool Available => get != null;
 
-    /// <summary>The mode now; the caller restores it with <see cref="Set"/>. Any thread, no allocation.</summary>
-    public static int Get() => get();
+    /// <summary>Sets the mode downward and returns the one to restore (-1 where it cannot be set). Any thread, no allocation.</summary>
+    public static int EnterDownward()
+    {
+        if (get == null) return -1;
+        var mode = get();
+        set(Downward);
+        return mode;
+    }
 
-    public static void Set(int mode) => set(mode);
+    /// <summary>Puts back what <see cref="EnterDownward"/> returned.</summary>
+    public static void Restore(int mode)
+    {
+        if (mode >= 0) set(mode);
+    }
 }
