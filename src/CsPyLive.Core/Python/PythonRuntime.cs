@@ -78,9 +78,6 @@ public static unsafe class PythonRuntime
     /// <summary>The interpreter the loaded library belongs to (--python, a venv's, python3 on PATH), if one was found.</summary>
     public static string? Interpreter => CPython.PythonLibrary.Install?.Executable;
 
-    /// <summary>The loaded libpython's file and where it was found ("--python", "VIRTUAL_ENV", ...), for the first line of play.</summary>
-    public static string? LibraryDescription => CPython.PythonLibrary.Install is { } i ? $"{i.Library} (from {i.Source})" : null;
-
     /// <summary>The loaded libpython's major and minor version, e.g. (3, 11).</summary>
     public static (int Major, int Minor) VersionNumbers
     {

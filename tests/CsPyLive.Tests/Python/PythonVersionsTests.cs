@@ -231,6 +231,8 @@ public sealed class PythonVersionsTests
             Assert.Contains($"/opt/homebrew/opt/python@3.{m}/Frameworks/Python.framework/Versions/3.{m}/Python", mac);
             Assert.Contains($"/Library/Frameworks/Python.framework/Versions/3.{m}/Python", mac);
             Assert.Contains($"python3{m}.dll", windows);
+            Assert.Contains($"/usr/local/opt/python@3.{m}/Frameworks/Python.framework/Versions/3.{m}/Python", mac);
+            Assert.Contains($"/usr/lib64/libpython3.{m}.so.1.0", linux);
         }
         Assert.StartsWith("/usr/lib/x86_64-linux-gnu/libpython3.13", linux[0]); // newest first
         Assert.DoesNotContain(linux.Concat(mac).Concat(windows), n => n.Contains("3.9") || n.Contains("39."));
