@@ -10,12 +10,16 @@ python_minor() {
   else apt-cache policy python3 2>/dev/null | awk '/Candidate:/ { split($2, v, /[.-]/); print v[1] "." v[2] }'; fi
 }
 pyver="$(python_minor || true)"
-runtime_pkgs=(libcsound64-6.0 python3 python3-venv jackd2 libportaudio2)
+# Ableton Link is header-only C++: its shim (native/link) is built with g++ on first use (scripts/build-link-shim.sh).
+runtime_pkgs=(libcsound64-6.0 python3 python3-venv jackd2 libportaudio2 ableton-link-dev libasio-dev g++)
 if [[ -n "$pyver" ]]; then runtime_pkgs+=("libpython${pyver}"); fi
 # The tests compare against the real csound CLI and Csound's stock Python opcodes (csound-plugins), compile C
 # probes against Csound's and PortAudio's headers, and use liblo's oscsend/oscdump as independent OSC peers. The JACK tests run their own
 # headless jackd and use jackd2's tools (jack_wait, jack_lsp, jack_rec, jack_bufsize): no JACK headers needed.
-test_pkgs=(csound csound-plugins libcsound64-dev portaudio19-dev gcc libc6-dev liblo-tools python3-numpy procps)
+# The Link tests use LinkHut (ableton-link-utils) as an independent peer, in a private network namespace
+# (unshare, ip: util-linux, iproute2) under tmux.
+test_pkgs=(csound csound-plugins libcsound64-dev portaudio19-dev gcc libc6-dev liblo-tools python3-numpy procps
+  ableton-link-utils tmux iproute2 util-linux)
 
 want=("${runtime_pkgs[@]}")
 if [[ "${1:-}" == "--for-tests" ]]; then want+=("${test_pkgs[@]}"); fi

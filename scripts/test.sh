@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/ensure-deps.sh --for-tests
+# The Ableton Link shim (artifacts/native/libcspylive_link.so) that the Sync tests load; rebuilt only when stale.
+scripts/build-link-shim.sh >/dev/null
 # JACK keeps a registry of at most 8 servers in /dev/shm; servers that were killed leave entries behind, and
 # once it is full no server starts. With no jackd running, every entry is stale: start from a clean registry.
 if ! pgrep -x jackd >/dev/null 2>&1; then rm -f /dev/shm/jack-shm-registry /dev/shm/jack-[0-9]*; fi
