@@ -85,6 +85,7 @@ int64_t cspylive_link_audio_time_at_beat(const cspylive_link* link, double beat,
 }
 
 void cspylive_link_audio_request_tempo(cspylive_link* link, double bpm, int64_t time_micros) {
+  if (!(bpm > 0.0)) return;  // not a tempo; also lets a binding call it once, to bind it, without effect
   auto s = link->link.captureAudioSessionState();
   s.setTempo(bpm, microseconds{time_micros});
   link->link.commitAudioSessionState(s);

@@ -55,7 +55,7 @@ void cspylive_link_audio_capture(const cspylive_link* link, int64_t host_time_mi
                                  cspylive_link_state* out);
 /* Link time at which the timeline reaches beat (with quantum). */
 int64_t cspylive_link_audio_time_at_beat(const cspylive_link* link, double beat, double quantum);
-/* Asks the session for a new tempo from time_micros on (commitAudioSessionState). */
+/* Asks the session for a new tempo from time_micros on (commitAudioSessionState). Does nothing if bpm <= 0. */
 void cspylive_link_audio_request_tempo(cspylive_link* link, double bpm, int64_t time_micros);
 
 /* ---- app thread ---- */
