@@ -158,7 +158,7 @@ public sealed class JackServer : IDisposable
     /// server registers under the same name: a fresh name per test would fill it after a few killed servers, and then
     /// no server starts at all ("Too many servers already active").
     /// </summary>
-    private static (string Name, FileStream Lease) LeaseName()
+    internal static (string Name, FileStream Lease) LeaseName()
     {
         var deadline = Stopwatch.StartNew();
         while (true)
