@@ -1,5 +1,5 @@
 // cspylive_link.cpp: the C API of cspylive_link.h over ableton::Link. Build: scripts/build-link-shim.sh.
-// Ableton Link is GPL-2.0-or-later; so is a program linked with this shim (see docs/adr/0015-ableton-link.md).
+// Ableton Link is GPL-2.0-or-later: a program that loads this shim is distributed under the GPL (docs/adr/0016-ableton-link.md).
 // Built with -fvisibility=hidden: only the C API is exported, not the thousands of Link and asio template symbols.
 #pragma GCC visibility push(default)
 #include "cspylive_link.h"
