@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using CsPyLive.Sync.Link;
 
@@ -9,7 +10,7 @@ namespace CsPyLive.Tests.Sync;
 /// INSIDE a private network namespace, never in the test process. It prints what link_probe prints (see
 /// link_probe.c; <see cref="ProbeLine"/> reads both), from a thread that stands in for the audio thread and uses only
 /// the audio-thread members, and first one line <c>audio-alloc N</c>: the bytes that thread allocated over 10000
-/// captures. Commands on stdin: <c>tempo BPM</c> (app thread), <c>audio-tempo BPM</c> (audio thread), <c>quit</c>.
+/// captures, then <c>audio-cost-ns N</c>: what one clock read and capture took on average. Commands on stdin: <c>tempo BPM</c> (app thread), <c>audio-tempo BPM</c> (audio thread), <c>quit</c>.
 /// Without arguments it does nothing (as the generated entry point did).
 /// </summary>
 public static class LinkPeerProgram
@@ -28,9 +29,12 @@ public static class LinkPeerProgram
             // From this thread's very first call (LinkSession.Create bound the entry points). The difference is taken
             // before formatting: an interpolated string rents its buffer before it evaluates its holes.
             var before = GC.GetAllocatedBytesForCurrentThread();
+            var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < 10_000; i++) link.CaptureAudio(link.ClockMicros, quantum, out s);
+            var nanos = Stopwatch.GetElapsedTime(start).TotalNanoseconds / 10_000;
             var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Console.WriteLine($"audio-alloc {allocated}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audio-cost-ns {nanos:F0}"));
             while (Volatile.Read(ref running))
             {
                 var now = link.ClockMicros;

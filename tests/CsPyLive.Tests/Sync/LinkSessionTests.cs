@@ -25,6 +25,7 @@ public sealed class LinkSessionTests(ITestOutputHelper output)
         hut.Key("a");
         var alloc = peer.WaitForLine(l => l.StartsWith("audio-alloc ", StringComparison.Ordinal), Join);
         Assert.True(alloc == "audio-alloc 0", $"the audio-thread capture allocated: {alloc}\n{peer.Tail()}");
+        output.WriteLine($"{peer.WaitForLine(l => l.StartsWith("audio-cost-ns ", StringComparison.Ordinal), Join)} (clock read + CaptureAudio, mean of 10000, as the peer joins)");
         Assert.True(peer.WaitForLine(l => ProbeLine.Is(l, p => p.Peers >= 1), Join) is not null, $"the C# peer found no peer\n{peer.Tail()}\n{hut.Screen()}");
         Assert.True(hut.WaitForStatus(s => s.Enabled && s.Peers >= 1, Join) is not null, $"LinkHut found no peer\n{hut.Screen()}");
 
