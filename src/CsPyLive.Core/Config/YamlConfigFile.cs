@@ -1,26 +1,17 @@
-using System.Reflection;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.RepresentationModel;
 
 namespace CsPyLive.Config;
 
 /// <summary>
-/// Reads a YAML settings file into a typed record: keys are snake_case, enum values lower case, and a key the record
-/// does not have is an error naming the keys that are allowed there (a typo must not silently do nothing on stage).
-/// The only place the project reads YAML. Control thread.
+/// Reads a YAML settings file into a typed record by the record's <see cref="YamlSchema{T}"/>: keys are snake_case,
+/// enum values lower case, and a key the record does not have is an error naming the keys that are allowed there.
+/// The only place the project reads YAML. No reflection (NativeAOT, ADR 0015). Control thread.
 /// </summary>
-public static partial class YamlConfigFile
+public static class YamlConfigFile
 {
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
-        .WithDuplicateKeyChecking() // a key given twice is an error: the last one silently winning hid the first
-        .Build();
-
     /// <summary>Reads <paramref name="path"/>; throws <see cref="ConfigException"/> naming it.</summary>
-    public static T Read<T>(string path) where T : class, new()
+    public static T Read<T>(string path, YamlSchema<T> schema) where T : class, new()
     {
         string text;
         try
@@ -31,103 +22,43 @@ public static partial class YamlConfigFile
         {
             throw new ConfigException("", $"cannot be read: {e.Message}", path, e);
         }
-        return Parse<T>(text, path);
+        return Parse(text, path, schema);
     }
 
     /// <summary>Parses YAML text from <paramref name="origin"/> (empty text: defaults). Throws <see cref="ConfigException"/>.</summary>
-    public static T Parse<T>(string yaml, string origin) where T : class, new()
+    public static T Parse<T>(string yaml, string origin, YamlSchema<T> schema) where T : class, new()
     {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            var result = Deserializer.Deserialize<T?>(yaml) ?? new T();
-            RequireValues(result, "");
-            return result;
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw ConfigException.AtLine(origin, (int)e.Start.Line, (int)e.Start.Column, Explain(e), e);
         }
-        catch (ConfigException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException) // YamlDotNet's loader on some broken files (found by the fuzz)
         {
-            throw e.In(origin);
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw ConfigException.AtLine(origin, (int)at.Line, (int)at.Column, "not valid YAML here (a '[' or '{' not closed?)", e);
         }
+        if (stream.Documents.Count == 0) return new T();
+        var root = new YamlValue(stream.Documents[0].RootNode, "", origin);
+        return root.IsNull ? new T() : root.Record(schema);
     }
 
-    private static readonly NullabilityInfoContext Nullability = new();
-
-    /// <summary>
-    /// A key written with no value (<c>keep:</c>, <c>routes:</c>) reads as null where the record has a list, a table
-    /// or a section that is never null: found by a fuzz as a NullReferenceException. Said instead, naming the key.
-    /// </summary>
-    private static void RequireValues(object record, string prefix)
-    {
-        var type = record.GetType();
-        if (type.Assembly != typeof(YamlConfigFile).Assembly) return;
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
-        {
-            var key = prefix + UnderscoredNamingConvention.Instance.Apply(property.Name);
-            var value = property.GetValue(record);
-            if (value is null)
-            {
-                if (!property.PropertyType.IsValueType && Nullability.Create(property).ReadState == NullabilityState.NotNull)
-                    throw new ConfigException(key, "has no value (give one, or leave the key out for the default)");
-                continue;
-            }
-            switch (value)
-            {
-                case string:
-                    break;
-                case System.Collections.IDictionary table:
-                    foreach (System.Collections.DictionaryEntry entry in table)
-                    {
-                        if (entry.Value is null) throw new ConfigException($"{key}.{entry.Key}", "has no value");
-                        RequireValues(entry.Value, $"{key}.{entry.Key}.");
-                    }
-                    break;
-                case System.Collections.IList list:
-                    for (var i = 0; i < list.Count; i++)
-                    {
-                        if (list[i] is null) throw new ConfigException($"{key}[{i}]", "has no value");
-                        RequireValues(list[i]!, $"{key}[{i}].");
-                    }
-                    break;
-                default:
-                    RequireValues(value, key + ".");
-                    break;
-            }
-        }
-    }
-
-    /// <summary>What went wrong, in the file's terms rather than our types'.</summary>
+    /// <summary>What went wrong, in the file's terms.</summary>
     private static string Explain(YamlException e)
     {
         var innermost = e;
         while (innermost.InnerException is YamlException deeper) innermost = deeper;
-        if (UnknownProperty().Match(innermost.Message) is { Success: true } m)
-        {
-            var allowed = AllowedKeys(m.Groups[2].Value);
-            return $"unknown key '{m.Groups[1].Value}'" + (allowed is null ? "" : $" (allowed here: {allowed})");
-        }
-        if (DuplicateKey().Match(innermost.Message) is { Success: true } d)
-            return $"duplicate key '{d.Groups[1].Value}' (a key may be given once here)";
-        var cause = innermost.InnerException is { } i ? $" ({i.Message})" : "";
-        return innermost.Message + cause;
+        const string duplicate = "Duplicate key ";
+        if (innermost.Message.StartsWith(duplicate, StringComparison.Ordinal))
+            return $"duplicate key '{innermost.Message[duplicate.Length..].Trim()}' (a key may be given once here)";
+        // The parser notices an unclosed '[' or '{' where the file goes on (often the next line): say what to look for.
+        if (innermost.Message.Contains("flow sequence", StringComparison.Ordinal)) return innermost.Message + " (a '[' not closed on an earlier line?)";
+        if (innermost.Message.Contains("flow mapping", StringComparison.Ordinal)) return innermost.Message + " (a '{' not closed on an earlier line?)";
+        return innermost.Message;
     }
-
-    /// <summary>The snake_case keys a record of ours accepts, from its type's full name; null if it is not ours.</summary>
-    private static string? AllowedKeys(string typeName)
-    {
-        var type = typeof(YamlConfigFile).Assembly.GetType(typeName);
-        if (type is null) return null;
-        var keys = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite)
-            .Select(p => UnderscoredNamingConvention.Instance.Apply(p.Name));
-        return string.Join(", ", keys);
-    }
-
-    [GeneratedRegex(@"^Encountered duplicate key (.*)$")]
-    private static partial Regex DuplicateKey();
-
-    [GeneratedRegex(@"Property '([^']*)' not found on type '([^']*)'")]
-    private static partial Regex UnknownProperty();
 }

@@ -13,6 +13,12 @@ public sealed record HostConfig
     public PythonSection Python { get; init; } = new();
     public ReloadSection Reload { get; init; } = new();
 
+    /// <summary>The file's keys.</summary>
+    public static readonly YamlSchema<HostConfig> Yaml = new YamlSchema<HostConfig>()
+        .Key("audio", (c, v) => c with { Audio = v.Record(AudioSection.Yaml) })
+        .Key("python", (c, v) => c with { Python = v.Record(PythonSection.Yaml) })
+        .Key("reload", (c, v) => c with { Reload = v.Record(ReloadSection.Yaml) });
+
     public sealed record AudioSection
     {
         private readonly string backend = "auto";
@@ -22,6 +28,12 @@ public sealed record HostConfig
         public int Period { get; init; } = 256;
         public string JackClient { get; init; } = "cspylive";
         public bool Connect { get; init; } = true;
+
+        internal static readonly YamlSchema<AudioSection> Yaml = new YamlSchema<AudioSection>()
+            .Key("backend", (c, v) => c with { Backend = v.OptionalString()! })
+            .Key("period", (c, v) => c with { Period = v.Int() })
+            .Key("jack_client", (c, v) => c with { JackClient = v.String() })
+            .Key("connect", (c, v) => c with { Connect = v.Bool() });
     }
 
     public sealed record PythonSection
@@ -29,11 +41,18 @@ public sealed record HostConfig
         public double BudgetMs { get; init; } = 25;
         /// <summary>The Python interpreter whose libpython to embed (a venv's <c>bin/python</c>); null: VIRTUAL_ENV, then python3 on PATH.</summary>
         public string? Executable { get; init; }
+
+        internal static readonly YamlSchema<PythonSection> Yaml = new YamlSchema<PythonSection>()
+            .Key("budget_ms", (c, v) => c with { BudgetMs = v.Double() })
+            .Key("executable", (c, v) => c with { Executable = v.OptionalString() });
     }
 
     public sealed record ReloadSection
     {
         public bool AutoRollback { get; init; } = true;
+
+        internal static readonly YamlSchema<ReloadSection> Yaml = new YamlSchema<ReloadSection>()
+            .Key("auto_rollback", (c, v) => c with { AutoRollback = v.Bool() });
     }
 
     /// <summary>Throws <see cref="ConfigException"/> (without an origin) for the first value that cannot be used.</summary>
@@ -67,7 +86,7 @@ public sealed record HostConfig
         path ??= Locate();
         if (path is null) return new HostConfig();
         if (!File.Exists(path)) throw new ConfigException("", "no such config file", path);
-        var config = YamlConfigFile.Read<HostConfig>(path);
+        var config = YamlConfigFile.Read(path, Yaml);
         try
         {
             config.Validate();

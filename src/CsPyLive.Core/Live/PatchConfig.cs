@@ -22,15 +22,21 @@ public sealed record PatchConfig
     /// <summary>The <c>panic:</c> section: what a panic (typed, <c>/panic</c>) leaves playing.</summary>
     public PanicConfig Panic { get; init; } = new();
 
+    /// <summary>The file's sections.</summary>
+    public static readonly YamlSchema<PatchConfig> Yaml = new YamlSchema<PatchConfig>()
+        .Key("midi", (c, v) => c with { Midi = v.Record(MidiConfig.Yaml) })
+        .Key("osc", (c, v) => c with { Osc = v.OptionalRecord(OscConfig.Yaml) })
+        .Key("panic", (c, v) => c with { Panic = v.Record(PanicConfig.Yaml) });
+
     /// <summary>Reads <c>patch.yaml</c> from <paramref name="patchDirectory"/>; defaults when there is none.</summary>
     public static PatchConfig Load(string patchDirectory)
     {
         var path = Path.Combine(patchDirectory, FileName);
-        return File.Exists(path) ? Validated(YamlConfigFile.Read<PatchConfig>(path), path) : new PatchConfig();
+        return File.Exists(path) ? Validated(YamlConfigFile.Read(path, Yaml), path) : new PatchConfig();
     }
 
     /// <summary>Parses YAML text. Throws <see cref="ConfigException"/> naming <paramref name="origin"/>, and the line or key.</summary>
-    public static PatchConfig Parse(string yaml, string origin = FileName) => Validated(YamlConfigFile.Parse<PatchConfig>(yaml, origin), origin);
+    public static PatchConfig Parse(string yaml, string origin = FileName) => Validated(YamlConfigFile.Parse(yaml, origin, Yaml), origin);
 
     /// <summary>
     /// Instruments a panic leaves alone: <c>panic.keep</c>, and <c>osc.panic_keep</c> where the patch predates it
@@ -59,6 +65,9 @@ public sealed record PanicConfig
 {
     /// <summary>Instruments a panic leaves alone (e.g. an always-on reverb).</summary>
     public List<double> Keep { get; init; } = [];
+
+    public static readonly YamlSchema<PanicConfig> Yaml = new YamlSchema<PanicConfig>()
+        .Key("keep", (c, v) => c with { Keep = v.List(i => i.Double()) });
 
     public void Validate()
     {

@@ -29,6 +29,12 @@ public sealed record MidiConfig
     /// <summary>Keyed by MIDI channel number 1..16.</summary>
     public Dictionary<int, MidiChannelConfig> Channels { get; init; } = [];
 
+    /// <summary>The section's keys.</summary>
+    public static readonly YamlSchema<MidiConfig> Yaml = new YamlSchema<MidiConfig>()
+        .Key("route", (c, v) => c with { Route = v.Enum<MidiRoute>() })
+        .Key("cc", (c, v) => c with { Cc = v.IntTable(n => n.String()) })
+        .Key("channels", (c, v) => c with { Channels = v.IntTable(ch => ch.Record(MidiChannelConfig.Yaml)) });
+
     /// <summary>Throws <see cref="ConfigException"/> naming the key of the first value out of range.</summary>
     public void Validate()
     {
@@ -70,6 +76,12 @@ public sealed record MidiChannelConfig
     public VelocityCurve? Velocity { get; init; }
     /// <summary>CC number → extra control channel name for this MIDI channel only (overrides <see cref="MidiConfig.Cc"/>).</summary>
     public Dictionary<int, string> Cc { get; init; } = [];
+
+    public static readonly YamlSchema<MidiChannelConfig> Yaml = new YamlSchema<MidiChannelConfig>()
+        .Key("instrument", (c, v) => c with { Instrument = v.OptionalDouble() })
+        .Key("pfields", (c, v) => c with { Pfields = [.. v.List(p => p.Double())] })
+        .Key("velocity", (c, v) => c with { Velocity = v.OptionalRecord(VelocityCurve.Yaml) })
+        .Key("cc", (c, v) => c with { Cc = v.IntTable(n => n.String()) });
 }
 
 /// <summary>p5 = <see cref="Min"/> + (<see cref="Max"/> − <see cref="Min"/>) · (velocity / 127)^<see cref="Curve"/>.</summary>
@@ -78,6 +90,11 @@ public sealed record VelocityCurve
     public double Curve { get; init; } = 1;
     public double Min { get; init; }
     public double Max { get; init; } = 127;
+
+    public static readonly YamlSchema<VelocityCurve> Yaml = new YamlSchema<VelocityCurve>()
+        .Key("curve", (c, v) => c with { Curve = v.Double() })
+        .Key("min", (c, v) => c with { Min = v.Double() })
+        .Key("max", (c, v) => c with { Max = v.Double() });
 
     public double Apply(int velocity) => Min + (Max - Min) * Math.Pow(velocity / 127.0, Curve);
 }

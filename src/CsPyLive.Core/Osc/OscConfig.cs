@@ -32,6 +32,18 @@ public sealed class OscConfig
 
     public List<OscRouteConfig> Routes { get; set; } = [];
 
+    /// <summary>The section's keys.</summary>
+    public static readonly YamlSchema<OscConfig> Yaml = new YamlSchema<OscConfig>()
+        .Key("port", (c, v) => { c.Port = v.OptionalInt(); return c; })
+        .Key("tcp_port", (c, v) => { c.TcpPort = v.OptionalInt(); return c; })
+        .Key("bind", (c, v) => { c.Bind = v.OptionalString(); return c; })
+        .Key("allow", (c, v) => { c.Allow = v.List(a => a.String()); return c; })
+        .Key("feedback_port", (c, v) => { c.FeedbackPort = v.OptionalInt(); return c; })
+        .Key("allow_python_code", (c, v) => { c.AllowPythonCode = v.Bool(); return c; })
+        .Key("builtin_routes", (c, v) => { c.BuiltinRoutes = v.Bool(); return c; })
+        .Key("panic_keep", (c, v) => { c.PanicKeep = v.List(i => i.Double()); return c; })
+        .Key("routes", (c, v) => { c.Routes = v.List(r => r.Record(OscRouteConfig.Yaml)); return c; });
+
     /// <summary>Throws <see cref="ConfigException"/> naming the key of the first setting or route that is not usable.</summary>
     public void Validate()
     {
@@ -93,6 +105,17 @@ public sealed class OscRouteConfig
     /// <summary>Sends the (clamped, unscaled) value back to the controller on the same address.</summary>
     public bool Feedback { get; set; }
 
+    public static readonly YamlSchema<OscRouteConfig> Yaml = new YamlSchema<OscRouteConfig>()
+        .Key("address", (c, v) => { c.Address = v.String(); return c; })
+        .Key("python", (c, v) => { c.Python = v.OptionalString(); return c; })
+        .Key("channel", (c, v) => { c.Channel = v.OptionalString(); return c; })
+        .Key("event", (c, v) => { c.Event = v.OptionalString(); return c; })
+        .Key("trigger", (c, v) => { c.Trigger = v.OptionalRecord(OscTriggerConfig.Yaml); return c; })
+        .Key("scale", (c, v) => { c.Scale = v.OptionalList(x => x.Double()); return c; })
+        .Key("curve", (c, v) => { c.Curve = v.String(); return c; })
+        .Key("skip_zero", (c, v) => { c.SkipZero = v.OptionalBool(); return c; })
+        .Key("feedback", (c, v) => { c.Feedback = v.Bool(); return c; });
+
     public void Validate()
     {
         if (!Address.StartsWith('/')) throw new FormatException($"route '{Address}': the address must start with '/'");
@@ -115,4 +138,8 @@ public sealed class OscTriggerConfig
 {
     public string Value { get; set; } = "";
     public string Trigger { get; set; } = "";
+
+    public static readonly YamlSchema<OscTriggerConfig> Yaml = new YamlSchema<OscTriggerConfig>()
+        .Key("value", (c, v) => { c.Value = v.String(); return c; })
+        .Key("trigger", (c, v) => { c.Trigger = v.String(); return c; });
 }

@@ -19,7 +19,7 @@ public sealed class HostConfigTests
     [InlineData("audio:\n  perid: 128\n", "perid")]                  // a misspelt key
     [InlineData("audio:\n  backend: alsa\n", "audio.backend")]
     [InlineData("python:\n  budget_ms: 0\n", "python.budget_ms")]
-    [InlineData("audio: [1, 2\n", "line 1")]                          // not YAML: the line is named
+    [InlineData("audio: [1, 2\n", "line 2, column 1: While parsing a flow sequence, did not find expected ',' or ']'. (a '[' not closed on an earlier line?)")] // not YAML: where the parser stopped, and what to look for
     public void A_bad_config_is_refused_with_what_is_wrong(string yaml, string expected)
     {
         using var dir = new TempDir();
@@ -33,7 +33,7 @@ public sealed class HostConfigTests
         using var dir = new TempDir();
         var hello = Path.Combine(TestData.RepoRoot, "patches", "hello");
         var env = new Dictionary<string, string> { ["CSPYLIVE_CONFIG"] = dir.Write("c.yaml", "audio:\n  backend: null\n  period: 128\n") };
-        var ok = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "play", hello, "--duration", "0.3", "--stats", dir.File("s.json")], environment: env);
+        var ok = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "play", hello, "--duration", "0.3", "--stats", dir.File("s.json")], environment: env);
         Assert.True(ok.ExitCode == 0, ok.Output);
         using (var stats = JsonDocument.Parse(File.ReadAllText(dir.File("s.json"))))
         {
@@ -42,7 +42,7 @@ public sealed class HostConfigTests
         }
 
         env["CSPYLIVE_CONFIG"] = dir.Write("bad.yaml", "audio:\n  period: 3\n");
-        var bad = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "play", hello, "--duration", "0.3"], environment: env);
+        var bad = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "play", hello, "--duration", "0.3"], environment: env);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("audio.period", bad.StdErr);
     }
