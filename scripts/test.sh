@@ -13,6 +13,10 @@ if ! pgrep -x jackd >/dev/null 2>&1; then rm -f /dev/shm/jack-shm-registry /dev/
 # The suite embeds the distribution's Python, whose packages (python3-numpy) ensure-deps installed, whatever
 # python3 comes first on PATH (pyenv's, a venv's); tests that choose another say so themselves.
 if [[ -x /usr/bin/python3 ]]; then export CSPYLIVE_PYTHON=/usr/bin/python3; fi
+# Integration tests run the program a performer runs: the native build where there is one (ADR 0015). Tests of the
+# JIT build's own guarantees (nothing compiled on the audio thread) run the framework-dependent build beside them.
+CSPYLIVE_BINARY="$(scripts/build.sh)"
+export CSPYLIVE_BINARY
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

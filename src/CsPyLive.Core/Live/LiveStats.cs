@@ -43,6 +43,12 @@ public sealed record LiveStats
     /// </summary>
     public bool AudioThreadStuck { get; init; }
 
+    /// <summary>From the process's start to the first callback, in ms (null: no callback); the goal is 150 ms (issue 15).</summary>
+    public double? StartupMilliseconds { get; init; }
+
+    /// <summary><c>native-aot</c> (nothing is compiled at run time) or <c>jit</c>.</summary>
+    public string Runtime { get; init; } = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "native-aot";
+
     public void WriteJson(string path)
     {
         using var stream = File.Create(path);
@@ -83,6 +89,8 @@ public sealed record LiveStats
         w.WriteNumber("messages_dropped", MessagesDropped);
         w.WriteNumber("actions_dropped", ActionsDropped);
         w.WriteBoolean("audio_thread_stuck", AudioThreadStuck);
+        if (StartupMilliseconds is { } startup) w.WriteNumber("startup_ms", Math.Round(startup, 1)); else w.WriteNull("startup_ms");
+        w.WriteString("runtime", Runtime);
         w.WriteEndObject();
     }
 }

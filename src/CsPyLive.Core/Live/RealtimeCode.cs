@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using CsPyLive.Audio.Jack;
@@ -109,12 +110,17 @@ internal static class RealtimeCode
 
     private static readonly HashSet<Type> Prepared = [];
 
+    /// <summary>Why the walk over types by reflection is safe to trim around: it runs only under the JIT.</summary>
+    private const string JitOnly = "Runs only under the JIT (RuntimeFeature.IsDynamicCodeSupported); a NativeAOT build compiled every method ahead and returns before the walk.";
+
     /// <summary>
     /// Compiles what is not compiled yet of the lists whose native library is loaded. Control thread, in the callback's
     /// about-to-start hook, before the backend's first period (and again before a restart: nothing is left by then).
     /// </summary>
     public static void Prepare()
     {
+        // A NativeAOT build compiled all of it ahead: there is no JIT to warm (ADR 0015).
+        if (!RuntimeFeature.IsDynamicCodeSupported) return;
         lock (Prepared)
         {
             PrepareAll(AudioThreadTypes, HotPath);
@@ -126,6 +132,7 @@ internal static class RealtimeCode
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2080", Justification = JitOnly)]
     private static void PrepareAll(Type[] types, (Type Type, string Method)[] hotPath)
     {
         foreach (var (type, name) in hotPath)
@@ -138,6 +145,7 @@ internal static class RealtimeCode
             if (Prepared.Add(type)) PrepareType(type);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = JitOnly)]
     private static void PrepareType(Type type)
     {
         var instantiation = Instantiation(type);

@@ -35,6 +35,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyL
     private volatile bool scoreEnded;
     private volatile bool newRun;
     private long jitMethodsAtFirstCallback;
+    private long firstCallbackAt;
     private long jitMethodsLastCounted;
     private volatile bool jitCountWanted;
 
@@ -48,6 +49,9 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyL
     /// <summary>
     /// Methods the JIT compiled on the audio thread from its first callback to the one after <see cref="RequestJitCount"/>.
     /// </summary>
+    /// <summary>Stopwatch timestamp at the start of the first callback; 0 before it.</summary>
+    public long FirstCallbackAt => Volatile.Read(ref callbacks) == 0 ? 0 : firstCallbackAt;
+
     public long AudioThreadJitMethods => Volatile.Read(ref callbacks) == 0 ? 0 : Volatile.Read(ref jitMethodsLastCounted) - jitMethodsAtFirstCallback;
 
     /// <summary>Asks the audio thread to read its JIT count at the end of its next callback (not every one: two more cold places to touch).</summary>
@@ -109,6 +113,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyL
         newRun = false;
         if (callbacks == 0)
         {
+            firstCallbackAt = Stopwatch.GetTimestamp();
             jitMethodsAtFirstCallback = JitInfo.GetCompiledMethodCount(currentThread: true);
             jitMethodsLastCounted = jitMethodsAtFirstCallback;
         }

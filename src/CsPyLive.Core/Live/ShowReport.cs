@@ -21,6 +21,17 @@ internal static class ShowReport
         return string.Join(", ", parts) + ". Ctrl+C stops.";
     }
 
+    /// <summary>
+    /// From the process's start (the kernel's record of it, to 10 ms on Linux) to <paramref name="firstCallbackAt"/>:
+    /// what a performer waits from Enter to sound, the runtime's own start included.
+    /// </summary>
+    private static double StartupMilliseconds(long firstCallbackAt)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var firstCallback = DateTime.Now - System.Diagnostics.Stopwatch.GetElapsedTime(firstCallbackAt);
+        return (firstCallback - self.StartTime).TotalMilliseconds;
+    }
+
     public static LiveStats Measure(Engine engine, IAudioBackend backend, ShowCallback callback,
         IReadOnlyList<IShowInput> inputs, ReloadService? reload, long collections)
     {
@@ -39,6 +50,7 @@ internal static class ShowReport
             OscReceived = Sum(InputKind.Osc, r => r.Received), OscDropped = Sum(InputKind.Osc, r => r.Dropped),
             MidiReceived = Sum(InputKind.Midi, r => r.Received), MidiNotesSounding = (int)Sum(InputKind.Midi, r => r.NotesSounding),
             ResidentMegabytes = Environment.WorkingSet / 1048576.0,
+            StartupMilliseconds = callback.FirstCallbackAt == 0 ? null : StartupMilliseconds(callback.FirstCallbackAt),
         };
     }
 }

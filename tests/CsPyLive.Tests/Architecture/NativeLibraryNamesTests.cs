@@ -40,7 +40,7 @@ public sealed class NativeLibraryNamesTests
     public void An_override_that_does_not_load_is_said_and_not_passed_over()
     {
         using var dir = new Support.TempDir();
-        var r = Support.ProcessRunner.Run("dotnet", [Support.ProcessRunner.CsPyLiveDll, "render", Support.TestData.Path("midi", "dc-keys.csd"), "-o", dir.File("x.wav"), "-d", "0.1"],
+        var r = Support.ProcessRunner.Run(Support.ProcessRunner.CsPyLiveCommand.Program, [.. Support.ProcessRunner.CsPyLiveCommand.Prefix, "render", Support.TestData.Path("midi", "dc-keys.csd"), "-o", dir.File("x.wav"), "-d", "0.1"],
             environment: new Dictionary<string, string> { ["CSPYLIVE_LIBCSOUND"] = dir.File("no-libcsound.so") });
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains($"libcsound 6: CSPYLIVE_LIBCSOUND={dir.File("no-libcsound.so")} does not load (no such file)", r.StdErr);

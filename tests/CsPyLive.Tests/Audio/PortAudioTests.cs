@@ -21,7 +21,7 @@ public sealed class PortAudioTests
     {
         using var server = new JackServer(period: 256);
         using var dir = new TempDir();
-        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
+        using var play = BackgroundProcess.CsPyLiveJit(server.ClientEnvironment, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
             "--audio", "portaudio", "--device", "system", "--duration", "3", "--record", dir.File("ours.wav"),
             "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForActivation("cspylive:out_0", "system:playback_1", TimeSpan.FromSeconds(30)), play.StdErr + server.Log);
@@ -106,14 +106,14 @@ public sealed class PortAudioTests
     {
         using (var server = new JackServer())
         {
-            var unknown = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
+            var unknown = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
                 "--audio", "portaudio", "--device", "no-such-card", "--duration", "1"], environment: server.ClientEnvironment);
             Assert.Equal(1, unknown.ExitCode);
             Assert.Contains("no PortAudio device is called 'no-such-card'; there are:", unknown.StdErr);
             Assert.Contains(": system (JACK Audio Connection Kit", unknown.StdErr);
         }
         using var slow = new JackServer(sampleRate: 44100);
-        var rate = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
+        var rate = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "play", TestData.Path("jack", "sine-ksmps-441.csd"),
             "--audio", "portaudio", "--device", "system", "--duration", "1"], environment: slow.ClientEnvironment);
         Assert.Equal(1, rate.ExitCode);
         Assert.Contains("does not run at the orchestra's sr of 48000 Hz (its default rate is 44100 Hz)", rate.StdErr);
@@ -124,14 +124,14 @@ public sealed class PortAudioTests
     {
         using (var server = new JackServer(period: 512))
         {
-            var with = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "devices"], environment: server.ClientEnvironment);
+            var with = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "devices"], environment: server.ClientEnvironment);
             Assert.True(with.ExitCode == 0, with.Output);
             Assert.Contains($"* server '{server.Name}': 48000 Hz, 512 frames a period (10.7 ms); 2 playback, 2 capture", with.StdOut);
             Assert.Matches(@"\d+: system \(JACK Audio Connection Kit\): 2 in, 2 out, 48000 Hz", with.StdOut);
             Assert.Contains("ASIO needs Windows", with.StdOut);
             Assert.Contains("* a real-time clock with no device", with.StdOut);
         }
-        var without = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "devices"],
+        var without = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "devices"],
             environment: new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = "cspylive-none-" + Guid.NewGuid().ToString("N")[..8], ["JACK_NO_START_SERVER"] = "1" });
         Assert.True(without.ExitCode == 0, without.Output);
         Assert.Contains("no JACK server is running", without.StdOut);

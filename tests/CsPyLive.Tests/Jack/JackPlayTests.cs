@@ -14,7 +14,7 @@ public sealed class JackPlayTests
     {
         using var server = new JackServer();
         using var dir = new TempDir();
-        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", Hello, "--audio", "jack", "--duration", "4",
+        using var play = BackgroundProcess.CsPyLiveJit(server.ClientEnvironment, "play", Hello, "--audio", "jack", "--duration", "4",
             "--record", dir.File("ours.wav"), "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForPort("cspylive:out_2", TimeSpan.FromSeconds(30)), play.StdErr);
 
@@ -131,7 +131,7 @@ public sealed class JackPlayTests
     public void A_server_at_another_sample_rate_is_refused_before_playing()
     {
         using var server = new JackServer(sampleRate: 44100);
-        var result = ProcessRunner.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "cspylive.dll"), "play", Hello,
+        var result = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "play", Hello,
             "--audio", "jack", "--duration", "1"], environment: server.ClientEnvironment);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("44100 Hz", result.StdErr);
@@ -144,13 +144,13 @@ public sealed class JackPlayTests
     {
         using var dir = new TempDir();
         var env = new Dictionary<string, string> { ["JACK_DEFAULT_SERVER"] = "cspylive-none-" + Guid.NewGuid().ToString("N")[..8], ["JACK_NO_START_SERVER"] = "1" };
-        var cli = Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
+        var (cli, prefix) = ProcessRunner.CsPyLiveCommand;
 
-        var jack = ProcessRunner.Run("dotnet", [cli, "play", Hello, "--audio", "jack", "--duration", "0.5"], dir.Path, environment: env);
+        var jack = ProcessRunner.Run(cli, [.. prefix, "play", Hello, "--audio", "jack", "--duration", "0.5"], dir.Path, environment: env);
         Assert.NotEqual(0, jack.ExitCode);
         Assert.Contains("no JACK server is running", jack.StdErr);
 
-        var auto = ProcessRunner.Run("dotnet", [cli, "play", Hello, "--duration", "0.5"], dir.Path, environment: env);
+        var auto = ProcessRunner.Run(cli, [.. prefix, "play", Hello, "--duration", "0.5"], dir.Path, environment: env);
         Assert.True(auto.ExitCode == 0, auto.Output);
         Assert.Contains("no JACK server is running; using the null backend", auto.StdErr);
         var recording = Assert.Single(Directory.GetFiles(Path.Combine(dir.Path, "recordings"), "hello-*.wav"));

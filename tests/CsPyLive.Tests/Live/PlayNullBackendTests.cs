@@ -51,7 +51,7 @@ public sealed class PlayNullBackendTests
         // markov calls pycall3t at k-rate and pycall1i at each note's init: the paths a first callback used to JIT
         // (16 methods, a 13 ms callback and an xrun in the first second) before RealtimeCode compiled them ahead.
         using var dir = new TempDir();
-        var result = ProcessRunner.CsPyLive("play", Path.Combine(TestData.RepoRoot, "patches", "markov"), "--audio", "null",
+        var result = ProcessRunner.CsPyLiveJit("play", Path.Combine(TestData.RepoRoot, "patches", "markov"), "--audio", "null",
             "--duration", "3", "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(result.ExitCode == 0, result.Output);
         using var stats = JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));

@@ -180,8 +180,8 @@ public sealed class ShowTests
     [Fact]
     public async Task Status_typed_while_playing_says_how_the_show_is_doing()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { ProcessRunner.CsPyLiveDll, "play", Hello, "--audio", "null", "--duration", "3", "--no-tui" }) info.ArgumentList.Add(a);
+        var info = new ProcessStartInfo(ProcessRunner.CsPyLiveCommand.Program) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in (string[])[.. ProcessRunner.CsPyLiveCommand.Prefix, "play", Hello, "--audio", "null", "--duration", "3", "--no-tui"]) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         var stderr = new System.Text.StringBuilder();
         p.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };

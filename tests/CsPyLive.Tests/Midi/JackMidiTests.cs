@@ -18,7 +18,7 @@ public sealed class JackMidiTests
     {
         using var server = new JackServer(period: 256);
         using var dir = new TempDir();
-        using var play = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", TestData.Path("midi", "dc-keys.csd"),
+        using var play = BackgroundProcess.CsPyLiveJit(server.ClientEnvironment, "play", TestData.Path("midi", "dc-keys.csd"),
             "--audio", "jack", "--midi-in", "jack", "--duration", "6", "--record", dir.File("ours.wav"),
             "--stats", dir.File("stats.json"), "--no-tui");
         Assert.True(server.WaitForPort("cspylive:midi_in", TimeSpan.FromSeconds(30)), play.StdErr);
@@ -146,11 +146,11 @@ public sealed class JackMidiTests
     public async Task A_panic_typed_on_stdin_is_accepted()
     {
         using var server = new JackServer(period: 256);
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        var info = new System.Diagnostics.ProcessStartInfo(ProcessRunner.CsPyLiveCommand.Program)
         {
             RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { ProcessRunner.CsPyLiveDll, "play", TestData.Path("midi", "dc-keys.csd"), "--audio", "jack", "--midi-in", "jack", "--duration", "3", "--no-tui" })
+        foreach (var a in (string[])[.. ProcessRunner.CsPyLiveCommand.Prefix, "play", TestData.Path("midi", "dc-keys.csd"), "--audio", "jack", "--midi-in", "jack", "--duration", "3", "--no-tui"])
             info.ArgumentList.Add(a);
         foreach (var (k, v) in server.ClientEnvironment) info.Environment[k] = v;
         using var p = System.Diagnostics.Process.Start(info)!;

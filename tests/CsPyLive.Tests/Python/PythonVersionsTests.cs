@@ -110,12 +110,12 @@ public sealed class PythonVersionsTests
         Assert.True(withFlag.ExitCode == 0, withFlag.Output);
         Assert.Equal((float)(0.123456789 / 2 + 0.25), (float)WavFile.Read(dir.File("a.wav")).Samples[100]);
 
-        var withEnv = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "render", dir.File("v.csd"), "-o", dir.File("b.wav")],
+        var withEnv = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "render", dir.File("v.csd"), "-o", dir.File("b.wav")],
             environment: new Dictionary<string, string> { ["VIRTUAL_ENV"] = dir.File("venv"), ["CSPYLIVE_PYTHON"] = "" }); // the suite's own choice comes first
         Assert.True(withEnv.ExitCode == 0, withEnv.Output);
         Assert.Equal((float)(0.123456789 / 2 + 0.25), (float)WavFile.Read(dir.File("b.wav")).Samples[100]);
 
-        var without = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "render", dir.File("v.csd"), "-o", dir.File("c.wav")],
+        var without = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "render", dir.File("v.csd"), "-o", dir.File("c.wav")],
             environment: new Dictionary<string, string> { ["VIRTUAL_ENV"] = "" });
         Assert.Contains("No module named 'venvmod'", without.Output); // the module is in the venv only
     }
@@ -212,7 +212,7 @@ public sealed class PythonVersionsTests
         bytes[19] = 0;
         File.WriteAllBytes(dir.File("libpython-arm64.so"), bytes);
         File.WriteAllText(dir.File("v.csd"), Orchestra);
-        var r = ProcessRunner.Run("dotnet", [ProcessRunner.CsPyLiveDll, "render", dir.File("v.csd"), "-o", dir.File("v.wav")],
+        var r = ProcessRunner.Run(ProcessRunner.CsPyLiveCommand.Program, [.. ProcessRunner.CsPyLiveCommand.Prefix, "render", dir.File("v.csd"), "-o", dir.File("v.wav")],
             environment: new Dictionary<string, string> { ["CSPYLIVE_LIBPYTHON"] = dir.File("libpython-arm64.so") });
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains($"{dir.File("libpython-arm64.so")} is built for AArch64, and this process runs on x86-64", r.Output);

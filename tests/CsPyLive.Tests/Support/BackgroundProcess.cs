@@ -28,8 +28,15 @@ public sealed class BackgroundProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>Our cspylive as built next to the tests.</summary>
-    public static BackgroundProcess CsPyLive(IDictionary<string, string>? environment, params string[] args) =>
+    /// <summary>Our cspylive as a performer runs it (<see cref="ProcessRunner.CsPyLiveCommand"/>: the native build in a full run).</summary>
+    public static BackgroundProcess CsPyLive(IDictionary<string, string>? environment, params string[] args)
+    {
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        return new(program, [.. prefix, .. args], environment);
+    }
+
+    /// <summary>The framework-dependent (JIT) build: for what only it can show, such as nothing compiled on the audio thread.</summary>
+    public static BackgroundProcess CsPyLiveJit(IDictionary<string, string>? environment, params string[] args) =>
         new("dotnet", [ProcessRunner.CsPyLiveDll, .. args], environment);
 
     public bool HasExited => process.HasExited;

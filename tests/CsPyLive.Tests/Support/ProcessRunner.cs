@@ -20,9 +20,27 @@ public static class ProcessRunner
     /// <summary>Runs the real <c>csound</c> command, the reference implementation.</summary>
     public static ProcessResult Csound(params string[] args) => Run("csound", args);
 
-    /// <summary>Runs our <c>cspylive</c> command as built next to the tests.</summary>
-    public static ProcessResult CsPyLive(params string[] args) =>
-        Run("dotnet", [CsPyLiveDll, .. args]);
+    /// <summary>Runs our <c>cspylive</c> as a performer runs it (see <see cref="CsPyLiveCommand"/>).</summary>
+    public static ProcessResult CsPyLive(params string[] args) => CsPyLiveWith(null, args);
+
+    /// <summary>The same, with environment variables.</summary>
+    public static ProcessResult CsPyLiveWith(IDictionary<string, string>? environment, params string[] args)
+    {
+        var (program, prefix) = CsPyLiveCommand;
+        return Run(program, [.. prefix, .. args], environment: environment);
+    }
+
+    /// <summary>Runs the framework-dependent (JIT) build: for what only it can show, such as nothing compiled on the audio thread.</summary>
+    public static ProcessResult CsPyLiveJit(params string[] args) => Run("dotnet", [CsPyLiveDll, .. args]);
+
+    /// <summary>
+    /// The program and leading arguments that run cspylive: the native binary <c>scripts/test.sh</c> built and named
+    /// in <c>CSPYLIVE_BINARY</c> (ADR 0015), else the JIT build next to the tests (<c>dotnet cspylive.dll</c>).
+    /// </summary>
+    public static (string Program, string[] Prefix) CsPyLiveCommand =>
+        Environment.GetEnvironmentVariable("CSPYLIVE_BINARY") is { Length: > 0 } binary && !binary.EndsWith(".dll", StringComparison.Ordinal)
+            ? (binary, [])
+            : ("dotnet", [CsPyLiveDll]);
 
     /// <summary>Our cspylive as built next to the tests.</summary>
     public static string CsPyLiveDll => Path.Combine(AppContext.BaseDirectory, "cspylive.dll");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using CsPyLive.Csound;
 using CsPyLive.Python.CPython;
@@ -85,8 +84,7 @@ public sealed class HotReloader : IKBoundaryHandler, IDisposable
             audioBusy = gap is null ? null : new AudioBusyFunction(gap);
         }
         // The first swap of a show must not pay for first times: compile our methods now (the JIT compiles each fully at first call).
-        foreach (var name in new[] { nameof(Apply), nameof(Swap), nameof(RollBackNewest), nameof(SubmitLocked), nameof(SwapInGap), nameof(PollLocked) })
-            RuntimeHelpers.PrepareMethod(typeof(HotReloader).GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
+        JitWarmup.Prepare(typeof(HotReloader), nameof(Apply), nameof(Swap), nameof(RollBackNewest), nameof(SubmitLocked), nameof(SwapInGap), nameof(PollLocked));
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ public sealed class PythonCompiler : IDisposable
         }
     }
 
+    /// <summary>One request line, <c>{"id":N,"path":"..."}</c>: written by hand, as JSON needs no serializer for two fields (NativeAOT).</summary>
+    internal static string Request(long id, string path) => $"{{\"id\":{id},\"path\":\"{JsonEncodedText.Encode(path)}\"}}";
+
     /// <summary>Compiles <paramref name="path"/>; never throws for a bad file (the result says what is wrong).</summary>
     public async Task<CompileResult> CompileAsync(string path, CancellationToken cancel = default)
     {
@@ -70,7 +73,7 @@ public sealed class PythonCompiler : IDisposable
                 var id = ++nextId;
                 try
                 {
-                    await p.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { id, path }).AsMemory(), cancel).ConfigureAwait(false);
+                    await p.StandardInput.WriteLineAsync(Request(id, path).AsMemory(), cancel).ConfigureAwait(false);
                     await p.StandardInput.FlushAsync(cancel).ConfigureAwait(false);
                     var line = await p.StandardOutput.ReadLineAsync(cancel).ConfigureAwait(false)
                                ?? throw new IOException("the companion compiler exited");
