@@ -40,6 +40,13 @@ public interface IAudioBackend : IDisposable
     /// </summary>
     int MidiInputSources => -1;
 
+    /// <summary>
+    /// Frames from the first frame of a period being computed to its sound leaving the device, as the backend knows
+    /// it (JACK: our output ports' playback latency; PortAudio: the stream's output latency); one period when it
+    /// cannot say. The beat clock adds it to Link's clock (ADR 0016). A control thread, while running.
+    /// </summary>
+    int OutputLatencyFrames => PeriodFrames;
+
     /// <summary>Calls <paramref name="callback"/>'s <see cref="IAudioCallback.AboutToStart"/>, then starts calling it on the backend's own thread.</summary>
     void Start(IAudioCallback callback);
 

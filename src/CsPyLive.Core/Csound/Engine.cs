@@ -203,6 +203,18 @@ public sealed unsafe partial class Engine : IDisposable
     }
 
     /// <summary>
+    /// Writes a control channel the host itself keeps (the beat clock's), not recorded in the show log: a replay
+    /// computes it again. Performing thread.
+    /// </summary>
+    internal void WriteHostChannel(int slot, double value) => channels.Write(slot, value);
+
+    /// <summary>
+    /// Told of each k-cycle just before it is performed (the beat clock). Set on the control thread before the
+    /// performance starts; null for none.
+    /// </summary>
+    public IKCycleObserver? KCycleObserver { get; set; }
+
+    /// <summary>
     /// Where what the performing thread applies is recorded for the show log (<see cref="AppliedLog"/>); null
     /// when nothing is logged. Set on the control thread before the performance starts.
     /// </summary>
@@ -243,6 +255,7 @@ public sealed unsafe partial class Engine : IDisposable
     internal bool PerformKCycle()
     {
         if (actions.HasWork) actions.ApplyDue(framesPerformed + Ksmps, this);
+        KCycleObserver?.BeforeKCycle(framesPerformed);
         if (InputChannels > 0) blocks.PullInput();
         int result;
         if (Volatile.Read(ref timePerform))

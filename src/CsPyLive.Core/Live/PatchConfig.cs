@@ -1,6 +1,7 @@
 using CsPyLive.Config;
 using CsPyLive.Midi;
 using CsPyLive.Osc;
+using CsPyLive.Sync;
 
 namespace CsPyLive.Live;
 
@@ -22,11 +23,15 @@ public sealed record PatchConfig
     /// <summary>The <c>panic:</c> section: what a panic (typed, <c>/panic</c>) leaves playing.</summary>
     public PanicConfig Panic { get; init; } = new();
 
+    /// <summary>The <c>sync:</c> section: the beat clock's source, quantum and start tempo.</summary>
+    public SyncConfig Sync { get; init; } = new();
+
     /// <summary>The file's sections.</summary>
     public static readonly YamlSchema<PatchConfig> Yaml = new YamlSchema<PatchConfig>()
         .Key("midi", (c, v) => c with { Midi = v.Record(MidiConfig.Yaml) })
         .Key("osc", (c, v) => c with { Osc = v.OptionalRecord(OscConfig.Yaml) })
-        .Key("panic", (c, v) => c with { Panic = v.Record(PanicConfig.Yaml) });
+        .Key("panic", (c, v) => c with { Panic = v.Record(PanicConfig.Yaml) })
+        .Key("sync", (c, v) => c with { Sync = v.Record(SyncConfig.Yaml) });
 
     /// <summary>Reads <c>patch.yaml</c> from <paramref name="patchDirectory"/>; defaults when there is none.</summary>
     public static PatchConfig Load(string patchDirectory)
@@ -51,6 +56,7 @@ public sealed record PatchConfig
             config.Midi.Validate();
             config.Osc?.Validate();
             config.Panic.Validate();
+            config.Sync.Validate();
         }
         catch (ConfigException e)
         {

@@ -33,7 +33,8 @@ internal static class RealtimeCode
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
-        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding),
+        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock),
+        typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -43,7 +44,7 @@ internal static class RealtimeCode
         typeof(OpcodeErrors), typeof(LocalNamespace), typeof(CsoundFunctions), typeof(Gil), typeof(PythonErrors),
         typeof(PythonOutputStream), typeof(PythonWatchdog), typeof(PyApi), typeof(PythonRuntime), typeof(RunawayCalls), typeof(BorrowedReference), typeof(NewReference),
         typeof(StolenReference), typeof(OscPython), typeof(Python.Reload.HotReloader), typeof(Python.Reload.SwapSlots),
-        typeof(Python.Reload.ReloadHelpers),
+        typeof(Python.Reload.ReloadHelpers), typeof(CsPyLiveModule),
     ];
 
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>

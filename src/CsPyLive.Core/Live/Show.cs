@@ -7,6 +7,8 @@ using CsPyLive.Python;
 using CsPyLive.Python.Opcodes;
 using CsPyLive.Python.Reload;
 using CsPyLive.Realtime;
+using CsPyLive.Sync;
+using CsPyLive.Sync.Link;
 using System.Text.RegularExpressions;
 
 namespace CsPyLive.Live;
@@ -47,6 +49,8 @@ public sealed class Show : IDisposable
     private long gcBefore;
     private readonly QueueReport? queues;
     private readonly Replay.ShowLogWriter? showLog;
+    private readonly BeatClock? clock;
+    private readonly LinkSession? link;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -76,6 +80,7 @@ public sealed class Show : IDisposable
                 recorder = new Recorder(recording, (int)engine.SampleRate, engine.OutputChannels, Audio.Offline.SampleFormat.Float32,
                     options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : null, Warn);
             foreach (var missing in InstrumentCheck.Missing(options, File.ReadAllText(options.Patch.CsdPath))) Warn(missing);
+            (clock, link) = StartClock();
             panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {
@@ -86,7 +91,7 @@ public sealed class Show : IDisposable
             }
             if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
             foreach (var input in inputs) input.Attach(backend);
-            callback = new ShowCallback(engine, recorder, inputs, observers);
+            callback = new ShowCallback(engine, recorder, inputs, observers, clock);
             queues = new QueueReport(engine, recorder, log);
             reload = StartReload(sink);
             if (options.Replay is { } replayed)
@@ -126,6 +131,9 @@ public sealed class Show : IDisposable
 
     /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
     internal ReloadService? Reload => reload;
+
+    /// <summary>The beat clock (tempo, beat, bar phase of each k-cycle).</summary>
+    public BeatClock Clock => clock!;
 
     /// <summary>The recording's file, if the show records.</summary>
     public string? RecordingFile => recorder?.Path;
@@ -195,18 +203,60 @@ public sealed class Show : IDisposable
         return reload is not null;
     }
 
+    /// <summary>
+    /// The beat clock, and the Link session it follows when <c>sync.source</c> is link (enabled here: it joins the
+    /// network's session now). The channels exist from here on; the Python module reads this clock.
+    /// </summary>
+    private (BeatClock, LinkSession?) StartClock()
+    {
+        LinkSession? session = null;
+        if (options.Sync.Source == SyncSource.Link)
+        {
+            try
+            {
+                session = LinkSession.Create(options.Sync.Tempo);
+                session.Enable(true);
+            }
+            catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
+            {
+                session?.Dispose();
+                throw new InputUnavailableException($"--sync link: {e.Message}", e);
+            }
+        }
+        var beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        beatClock.OutputLatencyFrames = backend!.OutputLatencyFrames;
+        engine.KCycleObserver = beatClock;
+        CsPyLiveModule.Clock = beatClock;
+        if (session is not null)
+            Say($"beat clock: Ableton Link, joined at {options.Sync.Tempo:0.##} BPM if no peer is there (quantum {options.Sync.Quantum:0.##}); " +
+                $"output latency {beatClock.OutputLatencyFrames} frames");
+        else if (!options.IsRender && options.Sync != new SyncConfig())
+            Say($"beat clock: the host's own at {options.Sync.Tempo:0.##} BPM (quantum {options.Sync.Quantum:0.##})");
+        return (beatClock, session);
+    }
+
+    /// <summary>The frame a reload goes live at: 0 (as soon as it can), or the next beat or bar after the period being computed.</summary>
+    private long ReloadFrame(long notBefore) =>
+        options.ReloadAt == QuantizeTo.None ? notBefore : clock!.NextBoundaryFrame(options.ReloadAt, Math.Max(notBefore, 1));
+
     private ReloadService? StartReload(ActionSink sink)
     {
         if (options.IsRender)
         {
             if (options.Reloads.Count == 0 && options.Replay is null) return null;
             var scripted = new ReloadService(engine, gap: null, options.AutoRollback, log);
-            foreach (var r in options.Reloads) scripted.ScheduleAt(sink.AtSeconds(r.AtSeconds), r.File);
+            foreach (var r in options.Reloads) scripted.ScheduleAt(ReloadFrame(sink.AtSeconds(r.AtSeconds)), r.File);
             return scripted;
         }
         var modules = Directory.GetFiles(options.Patch.Directory, "*.py");
         if (!PythonOpcodes.UsedBy(engine) && modules.Length == 0) return null;
         var service = new ReloadService(engine, callback, options.AutoRollback, log);
+        if (options.ReloadAt != QuantizeTo.None)
+        {
+            // After the period being computed and the next one: a boundary there is still ahead when the swap is queued.
+            service.LiveAt = () => ReloadFrame(engine.FramesPerformed + 2 * backend!.PeriodFrames);
+            Say($"a save goes live on the next {options.ReloadAt.ToString().ToLowerInvariant()} of the beat clock");
+        }
         foreach (var m in modules) service.Watch(m);
         service.Tick();
         Say($"watching {string.Join(", ", service.WatchedFiles.Select(Path.GetFileName))} for saves");
@@ -217,6 +267,7 @@ public sealed class Show : IDisposable
     private void Control()
     {
         engine.Messages.Drain(log);
+        clock!.OutputLatencyFrames = backend!.OutputLatencyFrames; // JACK's changes as ports are connected
         recorder?.Pump();
         foreach (var input in inputs) input.Tick();
         reload?.Tick();
@@ -283,6 +334,8 @@ public sealed class Show : IDisposable
             for (var i = inputs.Count - 1; i >= 0; i--) inputs[i].Dispose();
             recorder?.Dispose();
             backend?.Dispose();
+            if (CsPyLiveModule.Clock == clock) CsPyLiveModule.Clock = null;
+            link?.Dispose();
             engine.Dispose();
         }
         Directory.SetCurrentDirectory(callerDirectory);

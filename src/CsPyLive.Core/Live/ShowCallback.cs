@@ -23,7 +23,7 @@ namespace CsPyLive.Live;
 /// (ADR 0009).</para>
 /// </remarks>
 internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyList<IShowInput> inputs,
-    IReadOnlyList<IAudioThreadObserver> observers) : IAudioCallback, ICallbackGap
+    IReadOnlyList<IAudioThreadObserver> observers, Sync.BeatClock? clock = null) : IAudioCallback, ICallbackGap
 {
     private readonly DurationHistogram callbackTimes = new();
     private IAudioThreadObserver[] observing = [];
@@ -92,6 +92,7 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyL
         var start = Stopwatch.GetTimestamp();
         Volatile.Write(ref callbackStartedAt, start);
         if (newRun) FirstOfRun();
+        clock?.BeginPeriod(engine.OutputFrame);
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
         recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
         Interlocked.Add(ref framesPlayed, produced);

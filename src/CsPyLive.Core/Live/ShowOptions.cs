@@ -5,6 +5,7 @@ using CsPyLive.Config;
 using CsPyLive.Csound;
 using CsPyLive.Midi;
 using CsPyLive.Osc;
+using CsPyLive.Sync;
 
 namespace CsPyLive.Live;
 
@@ -38,6 +39,10 @@ public sealed record ShowRequest
     public string? ShowLog { get; init; }
     public string? Python { get; init; }
     public bool Verbose { get; init; }
+    /// <summary><c>--sync link|none</c>: the beat clock's source (default: patch.yaml's <c>sync.source</c>).</summary>
+    public string? Sync { get; init; }
+    /// <summary><c>--reload-at beat|bar</c>: a hot reload goes live on the next boundary of the timeline.</summary>
+    public string? ReloadAt { get; init; }
 }
 
 /// <summary>A reload scripted at a time of the piece (<c>render --reload</c>).</summary>
@@ -92,6 +97,10 @@ public sealed record ShowOptions
     public bool Verbose { get; init; }
     /// <summary>Where the show log goes (<c>--log</c>): every input as applied, for <c>cspylive replay</c>.</summary>
     public string? ShowLog { get; init; }
+    /// <summary>The beat clock: patch.yaml's <c>sync:</c> with <c>--sync</c> over its source.</summary>
+    public SyncConfig Sync { get; init; } = new();
+    /// <summary>Where a hot reload goes live: at once (<see cref="QuantizeTo.None"/>), or on the next beat or bar.</summary>
+    public QuantizeTo ReloadAt { get; init; } = QuantizeTo.None;
     /// <summary>A show log to play back (<c>cspylive replay</c>): a render whose inputs are the log's.</summary>
     public Replay.ShowLogFile? Replay { get; init; }
 
@@ -138,6 +147,22 @@ public sealed record ShowOptions
         if (midiFromJack && audio == "null") throw new ConfigException("--midi-in", "jack needs the JACK backend (--audio jack or auto)", cli);
         var midiFile = r.MidiFile is null ? null : ReadMidiFile(r.MidiFile);
         var duration = r.Duration ?? (midiFile is null ? null : midiFile.File.DurationSeconds + MidiTailSeconds);
+        var sync = r.Sync switch
+        {
+            null => config.Sync,
+            "none" => config.Sync with { Source = SyncSource.None },
+            "link" => config.Sync with { Source = SyncSource.Link },
+            _ => throw new ConfigException("--sync", $"'{r.Sync}' is not a clock source (link or none)", cli),
+        };
+        if (sync.Source == SyncSource.Link && r.Output is not null)
+            throw new ConfigException(r.Sync is null ? "sync.source" : "--sync", "link needs a live show (play): a render runs faster than the session's clock", r.Sync is null ? PatchConfig.FileName : cli);
+        var reloadAt = r.ReloadAt switch
+        {
+            null or "now" => QuantizeTo.None,
+            "beat" => QuantizeTo.Beat,
+            "bar" => QuantizeTo.Bar,
+            _ => throw new ConfigException("--reload-at", $"'{r.ReloadAt}' is not a boundary (beat, bar or now)", cli),
+        };
         var python = CheckPython(r.Python is { } given ? ("--python", given, cli) : host.Python.Executable is { } configured ? ("python.executable", configured, null) : null);
         return new ShowOptions
         {
@@ -163,6 +188,8 @@ public sealed record ShowOptions
             OscListen = r.Output is null ? Listen(r, osc) : null,
             PanicKeep = config.PanicKeep,
             Reloads = r.Reloads.Select(ParseReload).ToArray(),
+            Sync = sync,
+            ReloadAt = reloadAt,
         };
     }
 

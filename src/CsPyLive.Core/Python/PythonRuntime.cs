@@ -191,6 +191,7 @@ public static unsafe class PythonRuntime
         resultError = Helper("result_error");
         osErrorType = Helper("OSError_");
         tupleType = PyApi.DataSymbol("PyTuple_Type");
+        CsPyLiveModule.Install();
     }
 
     private const string HelperSource = """

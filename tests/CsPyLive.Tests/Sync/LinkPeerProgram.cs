@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CsPyLive.Sync;
 using CsPyLive.Sync.Link;
 
 namespace CsPyLive.Tests.Sync;
@@ -11,12 +12,17 @@ namespace CsPyLive.Tests.Sync;
 /// link_probe.c; <see cref="ProbeLine"/> reads both), from a thread that stands in for the audio thread and uses only
 /// the audio-thread members, and first one line <c>audio-alloc N</c>: the bytes that thread allocated over 10000
 /// captures, then <c>audio-cost-ns N</c>: what one clock read and capture took on average. Commands on stdin: <c>tempo BPM</c> (app thread), <c>audio-tempo BPM</c> (audio thread), <c>quit</c>.
+/// <c>link-clock BPM</c> runs the host's <see cref="BeatClock"/> on a Link session instead, from a thread that stands
+/// in for the audio thread: 10000 periods of 256 frames at 48 kHz (a capture and four k-cycles of 64 each), then
+/// prints <c>clock-alloc N</c> (bytes that thread allocated) and <c>clock-cost-ns N</c> (mean cost of one period's
+/// clock work), and exits.
 /// Without arguments it does nothing (as the generated entry point did).
 /// </summary>
 public static class LinkPeerProgram
 {
     public static int Main(string[] args)
     {
+        if (args is ["link-clock", var clockBpm]) return RunClock(double.Parse(clockBpm, CultureInfo.InvariantCulture));
         if (args is not ["link-peer", var bpmText]) return 0;
         using var link = LinkSession.Create(double.Parse(bpmText, CultureInfo.InvariantCulture));
         link.Enable(true);
@@ -60,5 +66,38 @@ public static class LinkPeerProgram
         audio.Join();
         link.Enable(false);
         return 0;
+    }
+
+    private static int RunClock(double bpm)
+    {
+        using var link = LinkSession.Create(bpm);
+        link.Enable(true);
+        var clock = new BeatClock(new SyncConfig { Source = SyncSource.Link, Tempo = bpm }, 48000, engine: null, link) { OutputLatencyFrames = 256 };
+        long allocated = 0;
+        double nanos = 0;
+        var audio = new Thread(() =>
+        {
+            Periods(clock, 100, 0); // the first calls
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var start = Stopwatch.GetTimestamp();
+            Periods(clock, 10_000, 100 * 256);
+            nanos = Stopwatch.GetElapsedTime(start).TotalNanoseconds / 10_000;
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }) { Name = "link-clock audio" };
+        audio.Start();
+        audio.Join();
+        Console.WriteLine($"clock-alloc {allocated}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clock-cost-ns {nanos:F0}"));
+        link.Enable(false);
+        return 0;
+    }
+
+    private static void Periods(BeatClock clock, int count, long frame)
+    {
+        for (var i = 0; i < count; i++, frame += 256)
+        {
+            clock.BeginPeriod(frame);
+            for (var k = 0; k < 256; k += 64) clock.BeforeKCycle(frame + k);
+        }
     }
 }

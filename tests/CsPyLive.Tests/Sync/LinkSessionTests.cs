@@ -17,6 +17,18 @@ public sealed class LinkSessionTests(ITestOutputHelper output)
             new Dictionary<string, string> { ["CSPYLIVE_LINK_LIBRARY"] = LinkShim.LibraryPath });
 
     [Fact]
+    public void The_beat_clock_on_a_Link_session_allocates_nothing_on_the_audio_thread()
+    {
+        using var ns = new NetworkNamespace();
+        using var clock = ns.Start("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "CsPyLive.Tests.dll"), "link-clock", "120"],
+            new Dictionary<string, string> { ["CSPYLIVE_LINK_LIBRARY"] = LinkShim.LibraryPath });
+        var alloc = clock.WaitForLine(l => l.StartsWith("clock-alloc ", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.True(alloc == "clock-alloc 0", $"the beat clock allocated on the audio thread: {alloc}\n{clock.Tail()}");
+        output.WriteLine($"{clock.WaitForLine(l => l.StartsWith("clock-cost-ns ", StringComparison.Ordinal), TimeSpan.FromSeconds(5))} " +
+            "(one period: clock read, capture, 4 k-cycles, mean of 10000)");
+    }
+
+    [Fact]
     public void The_CSharp_peer_follows_LinkHut_sets_its_tempo_and_captures_without_allocating()
     {
         using var ns = new NetworkNamespace();

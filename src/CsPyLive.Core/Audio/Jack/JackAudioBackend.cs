@@ -165,6 +165,15 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
     }
 
+    /// <summary>Our output ports' playback latency as JACK computes it; one period when they are not connected.</summary>
+    public int OutputLatencyFrames
+    {
+        get
+        {
+            lock (clientLock) return client?.OutputLatencyFrames is > 0 and var frames ? frames : PeriodFrames;
+        }
+    }
+
     public void Start(IAudioCallback callback)
     {
         ObjectDisposedException.ThrowIf(!self.IsAllocated, this);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CsPyLive.Audio.Jack.Interop;
 using static CsPyLive.Audio.Jack.Interop.Jack;
 
 namespace CsPyLive.Audio.Jack;
@@ -56,6 +57,26 @@ internal sealed unsafe class JackClient : IDisposable
 
     /// <summary>How many ports feed <c>midi_in</c>; -1 with no such port or no server. Any thread but the callback.</summary>
     public int MidiInputSources => MidiInputPort == 0 || serverGone ? -1 : jack_port_connected(MidiInputPort);
+
+    /// <summary>
+    /// The longest playback latency of the output ports (frames to the speaker, as JACK computed it from the
+    /// connections); 0 when they go nowhere or the server is gone. Any thread but the callback.
+    /// </summary>
+    public unsafe int OutputLatencyFrames
+    {
+        get
+        {
+            if (serverGone) return 0;
+            var most = 0u;
+            foreach (var port in OutputPorts)
+            {
+                JackLatencyRange range;
+                jack_port_get_latency_range(port, JackPlaybackLatency, &range);
+                most = Math.Max(most, range.Max);
+            }
+            return (int)Math.Min(most, int.MaxValue);
+        }
+    }
 
     /// <summary>Registers the MIDI input port <c>midi_in</c> (once). Control thread, before activation.</summary>
     public void RegisterMidiInput()

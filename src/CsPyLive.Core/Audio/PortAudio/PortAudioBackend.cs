@@ -138,6 +138,8 @@ public sealed unsafe class PortAudioBackend : IAudioBackend
     /// <summary>The stream's output latency as PortAudio reports it, in seconds.</summary>
     public double OutputLatency => stream == 0 ? 0 : Pa_GetStreamInfo(stream)->outputLatency;
 
+    public int OutputLatencyFrames => OutputLatency is var s and > 0 ? (int)Math.Round(s * SampleRate) : PeriodFrames;
+
     private nint OpenStream()
     {
         planar = Output.HostApiType == paJACK;

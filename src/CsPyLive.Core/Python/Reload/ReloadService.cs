@@ -36,6 +36,12 @@ public sealed class ReloadService : IDisposable
 
     public HotReloader Reloader { get; }
 
+    /// <summary>
+    /// The frame a save goes live at, asked when its compiled code is handed over (e.g. the next bar of the beat
+    /// clock: <c>play --reload-at</c>); null: at once, in the audio thread's idle gap. Set before saves come.
+    /// </summary>
+    public Func<long>? LiveAt { get; set; }
+
     public IReadOnlyCollection<string> WatchedFiles => watcher.Files;
 
     /// <summary>Watches a Python file; saves to it are compiled and swapped in. Control thread.</summary>
@@ -67,7 +73,7 @@ public sealed class ReloadService : IDisposable
         try
         {
             await foreach (var saved in watcher.Saves.ReadAllAsync(stop.Token))
-                Reloader.Submit(await compiler.CompileAsync(saved.Path, stop.Token), saved.SeenAt); // no wait for a tick
+                Reloader.Submit(await compiler.CompileAsync(saved.Path, stop.Token), saved.SeenAt, LiveAt?.Invoke() ?? 0); // no wait for a tick
         }
         catch (OperationCanceledException)
         {

@@ -118,6 +118,16 @@ internal static unsafe partial class Jack
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_connected")]
     internal static partial int jack_port_connected(nint port);
 
+    /// <summary>
+    /// <c>void jack_port_get_latency_range(jack_port_t*, jack_latency_callback_mode_t mode, jack_latency_range_t*)</c>:
+    /// the enum is an int (<see cref="JackPlaybackLatency"/>); the range is two <c>jack_nframes_t</c> (uint).
+    /// </summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_get_latency_range")]
+    internal static partial void jack_port_get_latency_range(nint port, int mode, JackLatencyRange* range);
+
+    /// <summary><c>JackPlaybackLatency</c> of <c>jack_latency_callback_mode_t</c>: from a port to the speaker.</summary>
+    internal const int JackPlaybackLatency = 1;
+
     /// <summary><c>const char* jack_port_name(const jack_port_t*)</c>: the full "client:port" name, owned by JACK.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_port_name")]
     internal static partial byte* jack_port_name(nint port);
@@ -190,4 +200,11 @@ internal unsafe struct jack_midi_event_t
     public nuint size;
     /// <summary>Raw MIDI bytes, valid for this process cycle only.</summary>
     public byte* buffer;
+}
+
+/// <summary><c>typedef struct { jack_nframes_t min; jack_nframes_t max; } jack_latency_range_t</c>.</summary>
+internal struct JackLatencyRange
+{
+    public uint Min;
+    public uint Max;
 }
