@@ -14,7 +14,8 @@ kind="${1:-}"
 if [[ -z "$kind" ]]; then
   if [[ "${CSPYLIVE_JIT:-}" != "1" && "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]]; then kind=native; else kind=jit; fi
 fi
-changed() { [[ ! -f "$1" ]] || [[ -n "$(find src Directory.Build.props Directory.Packages.props -newer "$1" -print -quit)" ]]; }
+# Sources only: bin/ and obj/ under src/ change with every `dotnet build` (the tests'), which is not a reason to relink.
+changed() { [[ ! -f "$1" ]] || [[ -n "$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune -o -newer "$1" -print -quit)" ]]; }
 
 case "$kind" in
   native)

@@ -42,6 +42,20 @@ public static class ProcessRunner
             ? (binary, [])
             : ("dotnet", [CsPyLiveDll]);
 
+    /// <summary>
+    /// The NativeAOT build: the one <c>scripts/test.sh</c> named, else built now by <c>scripts/build.sh native</c>
+    /// (a minute the first time, nothing when it is up to date).
+    /// </summary>
+    public static string NativeBinary => native.Value;
+
+    private static readonly Lazy<string> native = new(() =>
+    {
+        if (Environment.GetEnvironmentVariable("CSPYLIVE_BINARY") is { Length: > 0 } binary && !binary.EndsWith(".dll", StringComparison.Ordinal))
+            return binary;
+        var build = Run(System.IO.Path.Combine(TestData.RepoRoot, "scripts", "build.sh"), ["native"], timeout: TimeSpan.FromMinutes(5));
+        return build.ExitCode == 0 ? build.StdOut.Trim() : throw new InvalidOperationException("scripts/build.sh native failed:\n" + build.Output);
+    });
+
     /// <summary>Our cspylive as built next to the tests.</summary>
     public static string CsPyLiveDll => Path.Combine(AppContext.BaseDirectory, "cspylive.dll");
 }
