@@ -33,8 +33,8 @@ internal static class RealtimeCode
         typeof(Csound.Interop.Csound), typeof(ActionSink), typeof(MidiInputStream), typeof(MidiStreamParser), typeof(MidiRouter),
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
-        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding),
-        typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade), typeof(Sync.BeatClock),
+        typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock), typeof(Sync.HostTimeFilter),
+        typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade),
         typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState),
     ];
 

@@ -89,7 +89,7 @@ public sealed class Show : IDisposable
                     ? new MidiFileInput(file.Path, file.File, sink, destination, backend.PeriodFrames, Warn)
                     : new MidiInputStream(sink, destination, Warn));
             }
-            if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log));
+            if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log, clock));
             foreach (var input in inputs) input.Attach(backend);
             callback = new ShowCallback(engine, recorder, inputs, observers, clock);
             queues = new QueueReport(engine, recorder, log);
@@ -134,6 +134,12 @@ public sealed class Show : IDisposable
 
     /// <summary>The beat clock (tempo, beat, bar phase of each k-cycle).</summary>
     public BeatClock Clock => clock!;
+
+    /// <summary>
+    /// Sets the beat clock's tempo (on Link, the session's); false for a tempo out of range. Control threads (typed
+    /// <c>tempo 133</c>, OSC <c>/tempo</c>).
+    /// </summary>
+    public bool SetTempo(double bpm) => clock!.SetTempo(bpm);
 
     /// <summary>The recording's file, if the show records.</summary>
     public string? RecordingFile => recorder?.Path;

@@ -12,14 +12,15 @@ public interface IOscFeedback
 
 /// <summary>
 /// Turns decoded OSC messages into engine actions: the patch's routes first, then the built-in addresses
-/// (<c>/py/NAME</c>, <c>/py/exec</c>, <c>/chn/NAME</c>, <c>/event</c>, <c>/event/i</c>, <c>/panic</c>).
+/// (<c>/py/NAME</c>, <c>/py/exec</c>, <c>/chn/NAME</c>, <c>/event</c>, <c>/event/i</c>, <c>/panic</c>, <c>/tempo</c>).
 /// </summary>
 /// <remarks>
 /// Receiving threads call <see cref="OnPacket"/> (serialised by a lock: UDP and TCP may both deliver). Known addresses
 /// allocate nothing; a name seen for the first time allocates once. Nothing here throws into the caller: malformed
 /// packets, unknown addresses and rejected messages are counted (<see cref="Stats"/>) for a rate-limited report.
 /// A time tag in the future schedules the message at its frame (<see cref="ActionSink.AtTimeTag"/>); "immediately" or
-/// a past time applies at the next k-cycle. <c>/panic</c> is the show's panic (<see cref="IShowPanic"/>).
+/// a past time applies at the next k-cycle. <c>/panic</c> is the show's panic (<see cref="IShowPanic"/>); <c>/tempo f</c>
+/// sets the beat clock's tempo at once (on Link, the session's: <see cref="Sync.BeatClock.SetTempo"/>), whatever its time tag.
 /// </remarks>
 public sealed class OscDispatcher
 {
@@ -32,6 +33,7 @@ public sealed class OscDispatcher
     private readonly OscPython? python;
     private readonly OscRoute[] routes;
     private readonly bool builtins;
+    private readonly Sync.BeatClock? clock;
     private readonly bool allowCode;
     private readonly OscNames channelNames = new(MaxChannelNames);
     private readonly int[] channelSlots = new int[MaxChannelNames];
@@ -39,8 +41,9 @@ public sealed class OscDispatcher
     private readonly byte[] lastNonFinite = new byte[64];
     private OscCounters counters;
 
-    internal OscDispatcher(ActionSink sink, OscActions actions, OscPython? python, OscConfig config, IShowPanic panic)
+    internal OscDispatcher(ActionSink sink, OscActions actions, OscPython? python, OscConfig config, IShowPanic panic, Sync.BeatClock? clock = null)
     {
+        this.clock = clock;
         this.sink = sink;
         this.actions = actions;
         this.python = python;
@@ -185,12 +188,22 @@ public sealed class OscDispatcher
     {
         var address = message.Address;
         if (address.SequenceEqual("/panic"u8)) Count(panic.Panic(frame) ? Outcome.Done : Outcome.Dropped, address);
+        else if (address.SequenceEqual("/tempo"u8)) Count(Tempo(message), address);
         else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame), address);
         else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame), address);
         else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame), address);
         else if (address.StartsWith("/chn/"u8)) Count(Channel(address[5..], message, frame), address);
         else return false;
         return true;
+    }
+
+    private Outcome Tempo(in OscMessage message)
+    {
+        if (clock is null) return Outcome.Rejected;
+        Span<double> bpm = stackalloc double[1];
+        if (ReadNumbers(message, bpm, out _, out _, out var nonFinite) != 1) return Outcome.Rejected;
+        if (nonFinite) return Outcome.NonFinite;
+        return clock.SetTempo(bpm[0]) ? Outcome.Done : Outcome.Rejected;
     }
 
     private Outcome ScoreLine(in OscMessage message, long frame)

@@ -38,13 +38,14 @@ public sealed class OscInput : IShowInput
     /// no sockets, for tests and benchmarks that hand packets to <see cref="Dispatcher"/> themselves). Throws
     /// <see cref="InputUnavailableException"/> when a route needs Python and none can be loaded.
     /// </summary>
-    public OscInput(Engine engine, ActionSink sink, OscConfig config, OscOptions? listen, IShowPanic panic, Action<MessageKind, string> log)
+    public OscInput(Engine engine, ActionSink sink, OscConfig config, OscOptions? listen, IShowPanic panic, Action<MessageKind, string> log,
+        Sync.BeatClock? clock = null)
     {
         this.config = config;
         this.listen = listen;
         this.log = log;
         python = CreatePython(engine, config, log);
-        Dispatcher = new OscDispatcher(sink, new OscActions(engine, python), python, config, panic);
+        Dispatcher = new OscDispatcher(sink, new OscActions(engine, python), python, config, panic, clock);
     }
 
     public OscDispatcher Dispatcher { get; }

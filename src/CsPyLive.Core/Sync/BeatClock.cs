@@ -15,7 +15,8 @@ namespace CsPyLive.Sync;
 /// <para>The timeline is held as an anchor: the beat and bar phase at one engine frame, and the tempo from there on.
 /// With Link the anchor is the first frame of each period, captured once per period (<see cref="BeginPeriod"/>) at
 /// the host time whose sound that frame is: Link's clock at the callback plus the backend's output latency
-/// (<see cref="OutputLatencyFrames"/>; ADR 0016). Without Link the anchor moves only when the tempo changes, so beats
+/// (<see cref="OutputLatencyFrames"/>; ADR 0016), the clock smoothed over the last periods by a
+/// <see cref="HostTimeFilter"/> so that the callback's wake-up jitter does not move the beat. Without Link the anchor moves only when the tempo changes, so beats
 /// are exact multiples of frames and a render gives the same beats every time.</para>
 /// <para>Threads: <see cref="BeginPeriod"/> and <see cref="BeforeKCycle"/> on the audio thread, allocation-free and
 /// lock-free (Link's audio session state is used there only); <see cref="SetTempo"/> on control threads (Link's app
@@ -27,6 +28,7 @@ public sealed class BeatClock : IKCycleObserver
 {
     private readonly Engine? engine;
     private readonly LinkSession? link;
+    private readonly HostTimeFilter hostTimes;
     private readonly double sampleRate;
     private readonly double quantum;
     private readonly int tempoSlot = -1, beatSlot = -1, phaseSlot = -1, quantumSlot = -1, playingSlot = -1;
@@ -58,6 +60,7 @@ public sealed class BeatClock : IKCycleObserver
         quantum = config.Quantum;
         tempo = config.Tempo;
         beatsPerFrame = tempo / (60.0 * sampleRate);
+        hostTimes = new HostTimeFilter(sampleRate);
         Source = link is null ? SyncSource.None : SyncSource.Link;
         if (engine is not null)
         {
@@ -134,7 +137,7 @@ public sealed class BeatClock : IKCycleObserver
         var requested = Interlocked.Exchange(ref requestedTempoBits, 0);
         if (link is not null)
         {
-            var hostTime = LinkSession.HostTimeMicros(link.ClockMicros, outputLatencyFrames, (int)sampleRate);
+            var hostTime = LinkSession.HostTimeMicros(hostTimes.At(firstFrame, link.ClockMicros), outputLatencyFrames, (int)sampleRate);
             if (requested != 0) link.AudioRequestTempo(BitConverter.Int64BitsToDouble(requested), hostTime);
             link.CaptureAudio(hostTime, quantum, out var state);
             MoveAnchor(firstFrame, state.Beat, state.Phase, state.Tempo);
