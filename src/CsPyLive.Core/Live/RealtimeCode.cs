@@ -105,6 +105,15 @@ internal static class RealtimeCode
         ref var first = ref fields[0];
         first += 1;
         Csound.Interop.FloatRounding.Restore(Csound.Interop.FloatRounding.EnterDownward());
+        // the meters' windows (OutputMeters.Measure): their per-channel inline arrays, read and written by index
+        // (by a variable index, as there: a constant index compiles to another helper)
+        var window = new MeterWindow();
+        for (var c = 0; c < 1; c++)
+        {
+            window.Peak[c] += window.SumOfSquares[c];
+            window.SumOfSquares[c] += window.Peak[c];
+            window.Clips[c] += window.Clips[c] + 1;
+        }
     }
 
     private const BindingFlags Declared =
