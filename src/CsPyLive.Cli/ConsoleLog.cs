@@ -10,9 +10,12 @@ internal static partial class ConsoleLog
     [GeneratedRegex("\x1b\\[[0-9;]*m")]
     private static partial Regex TerminalCodes();
 
+    /// <summary>The line without Csound's colour codes.</summary>
+    public static string Plain(string line) => line.Contains('\x1b') ? TerminalCodes().Replace(line, "") : line;
+
     public static void Print(MessageKind kind, string line)
     {
-        if (line.Contains('\x1b')) line = TerminalCodes().Replace(line, "");
+        line = Plain(line);
         var color = kind switch
         {
             MessageKind.Error => ConsoleColor.Red,

@@ -10,9 +10,29 @@ internal static class PlayCommand
     {
         var options = new ShowCommandLine(host);
         var command = options.Play("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; " +
-            "type 'rollback' + Enter to undo the last reload, 'panic' + Enter to silence every note, 'status' + Enter to see how the show is doing, 'tempo BPM' + Enter to set the beat clock's tempo.");
-        command.SetAction(r => ShowRunner.Perform(options.Request(r), host, Play));
+            "type 'rollback' + Enter to undo the last reload, 'panic' + Enter to silence every note, 'status' + Enter to see how the show is doing, 'tempo BPM' + Enter to set the beat clock's tempo. " +
+            "On a terminal it shows a live view instead (keys: p panic, r rollback, m mute, q quit, ? help); --no-tui keeps plain lines.");
+        command.SetAction(r =>
+        {
+            if (!Dashboard.Dashboard.Wanted(r.GetValue(options.NoTui))) return ShowRunner.Perform(options.Request(r), host, Play);
+            var pane = new Dashboard.LogPane(r.GetValue(options.Verbose));
+            return ShowRunner.Perform(options.Request(r), host, show => PlayOnDashboard(show, pane), pane.Write);
+        });
         return command;
+    }
+
+    /// <summary>The full-screen view (ADR 0017); when it closes, the log's last lines stay on the terminal.</summary>
+    private static int PlayOnDashboard(Show show, Dashboard.LogPane pane)
+    {
+        using var stop = new StopSignals("a recording in progress is left unfinished");
+        using var quit = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        LiveStats stats;
+        using (new Dashboard.Dashboard(show, pane, quit))
+            stats = show.Run(quit.Token);
+        var last = new Dashboard.LogPane.Line[12];
+        var n = pane.Newest(last);
+        for (var i = 0; i < n; i++) ConsoleLog.Print(last[i].Kind, last[i].Count > 1 ? $"{last[i].Text} (×{last[i].Count})" : last[i].Text);
+        return Finish(stats);
     }
 
     private static int Play(Show show)
@@ -21,7 +41,11 @@ internal static class PlayCommand
         ReadCommands(show);
         // Plain mode: how the show is doing, every 10 s, in the log
         using var status = new Timer(_ => Console.Error.WriteLine("cspylive: status: " + Status(show)), null, StatusInterval, StatusInterval);
-        var stats = show.Run(stop.Token);
+        return Finish(show.Run(stop.Token));
+    }
+
+    private static int Finish(LiveStats stats)
+    {
         if (!stats.AudioThreadStuck) return 0;
         ConsoleLog.Fail("the audio thread never came back from its callback (Python blocked in a C call? the watchdog can " +
             "only interrupt Python code); quitting without shutting Csound down");

@@ -21,7 +21,7 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Option<int?> Period = new("--period") { Description = $"frames per audio period (null backend; JACK's is the server's; default {host.Audio.Period})" };
     public readonly Option<string?> JackName = new("--jack-name") { Description = $"JACK client name (default {host.Audio.JackClient})" };
     public readonly Option<bool> NoConnect = new("--no-connect") { Description = "do not connect the JACK ports to the system's playback/capture ports" };
-    public readonly Option<bool> NoTui = new("--no-tui") { Description = "plain log lines, with a status line every 10 s (the only mode for now)" };
+    public readonly Option<bool> NoTui = new("--no-tui") { Description = "plain log lines with a status line every 10 s instead of the full-screen view (also when the output is not a terminal)" };
     public readonly Option<double?> Budget = new("--python-budget-ms") { Description = $"interrupt Python that keeps one audio callback busy longer than this (default {host.Python.BudgetMs})" };
     public readonly Option<bool> NoRollback = new("--no-auto-rollback") { Description = "keep reloaded code even when it raises where the previous version did not" };
     public readonly Option<string?> MidiIn = new("--midi-in") { Description = "MIDI input: none, or jack (a port <client>:midi_in; needs the JACK backend)" };

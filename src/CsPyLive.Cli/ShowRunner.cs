@@ -14,7 +14,8 @@ namespace CsPyLive.Cli;
 /// </summary>
 internal static class ShowRunner
 {
-    public static int Perform(ShowRequest request, HostConfig host, Func<Show, int> perform)
+    /// <param name="log">Where the show's messages go; null: plain lines on standard error (<see cref="PlainLog"/>).</param>
+    public static int Perform(ShowRequest request, HostConfig host, Func<Show, int> perform, Action<MessageKind, string>? log = null)
     {
         ShowOptions options;
         try
@@ -26,17 +27,17 @@ internal static class ShowRunner
             ConsoleLog.Fail(e.Message);
             return 2;
         }
-        return Run(options, perform);
+        return Run(options, perform, log);
     }
 
     /// <summary>A show from resolved options, with the same error handling.</summary>
-    public static int Run(ShowOptions options, Func<Show, int> perform)
+    public static int Run(ShowOptions options, Func<Show, int> perform, Action<MessageKind, string>? log = null)
     {
         try
         {
             var plain = new PlainLog(ConsoleLog.Print, options.Verbose);
             using var flush = new Timer(_ => plain.Flush(), null, 1000, 1000); // "(×N)" for a line that keeps coming
-            using var show = new Show(options, plain.Write);
+            using var show = new Show(options, log ?? plain.Write);
             return perform(show);
         }
         catch (Exception e) when (e is CsoundException or PythonException or JackException or IOException or InputUnavailableException

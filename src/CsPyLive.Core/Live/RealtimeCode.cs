@@ -34,6 +34,7 @@ internal static class RealtimeCode
         typeof(CsoundMidiInput), typeof(MidiMessage), typeof(MidiChannel), typeof(SevenBitNumber), typeof(FourteenBitNumber),
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
         typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock), typeof(Sync.HostTimeFilter),
+        typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade),
         typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState),
     ];
 
@@ -104,6 +105,15 @@ internal static class RealtimeCode
         ref var first = ref fields[0];
         first += 1;
         Csound.Interop.FloatRounding.Restore(Csound.Interop.FloatRounding.EnterDownward());
+        // the meters' windows (OutputMeters.Measure): their per-channel inline arrays, read and written by index
+        // (by a variable index, as there: a constant index compiles to another helper)
+        var window = new MeterWindow();
+        for (var c = 0; c < 1; c++)
+        {
+            window.Peak[c] += window.SumOfSquares[c];
+            window.SumOfSquares[c] += window.Peak[c];
+            window.Clips[c] += window.Clips[c] + 1;
+        }
     }
 
     private const BindingFlags Declared =

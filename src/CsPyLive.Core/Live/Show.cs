@@ -144,6 +144,12 @@ public sealed class Show : IDisposable
     /// <summary>The recording's file, if the show records.</summary>
     public string? RecordingFile => recorder?.Path;
 
+    /// <summary>Levels and load the audio thread publishes, for a live view.</summary>
+    public OutputMeters Meters => callback!.Meters;
+
+    /// <summary>The output's mute (a short fade). Any thread.</summary>
+    public OutputFade Fade => callback!.Fade;
+
     /// <summary>
     /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; then closes the
     /// recording and returns what each part measured (written to the stats file too, if one was asked for). Once,

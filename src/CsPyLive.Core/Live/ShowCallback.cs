@@ -25,6 +25,12 @@ namespace CsPyLive.Live;
 internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyList<IShowInput> inputs,
     IReadOnlyList<IAudioThreadObserver> observers, Sync.BeatClock? clock = null) : IAudioCallback, ICallbackGap
 {
+    /// <summary>Levels and load for a live view (the dashboard); read on its thread.</summary>
+    public OutputMeters Meters { get; } = new((int)engine.SampleRate);
+
+    /// <summary>The performer's mute: a short fade, never a click.</summary>
+    public OutputFade Fade { get; } = new((int)engine.SampleRate);
+
     private readonly DurationHistogram callbackTimes = new();
     private IAudioThreadObserver[] observing = [];
     private long callbackStartedAt;
@@ -94,10 +100,14 @@ internal sealed class ShowCallback(Engine engine, Recorder? recorder, IReadOnlyL
         if (newRun) FirstOfRun();
         clock?.BeginPeriod(engine.OutputFrame);
         var produced = engine.Process(buffers.Output, engine.InputChannels > 0 ? buffers.Input : default, buffers.Frames);
-        recorder?.Capture(buffers.Output[..(buffers.Frames * engine.OutputChannels)]);
+        var output = buffers.Output[..(buffers.Frames * engine.OutputChannels)];
+        Fade.Apply(output, engine.OutputChannels);
+        recorder?.Capture(output);
         Interlocked.Add(ref framesPlayed, produced);
         if (produced < buffers.Frames) scoreEnded = true;
-        callbackTimes.RecordTicks(Stopwatch.GetTimestamp() - start);
+        var took = Stopwatch.GetTimestamp() - start;
+        callbackTimes.RecordTicks(took);
+        Meters.Measure(output, engine.OutputChannels, buffers.Frames, took, Volatile.Read(ref periodTicks));
         if (jitCountWanted)
         {
             Volatile.Write(ref jitMethodsLastCounted, JitInfo.GetCompiledMethodCount(currentThread: true));

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CsPyLive.Tests.Support;
+
+namespace CsPyLive.Tests.Live;
+
+/// <summary>
+/// The full-screen view of <c>play</c> (ADR 0017), on a real terminal: tmux runs cspylive in a window of a given size
+/// and the test reads what a performer would see.
+/// </summary>
+public sealed partial class DashboardTests
+{
+    /// <summary>A sine at 0.5 (−6.0 dBFS) for 3 s, then at 0.25 (−12.0) held until a panic; a line printed 20 times a second.</summary>
+    private const string Orchestra = """
+        <CsoundSynthesizer>
+        <CsInstruments>
+        sr = 48000
+        ksmps = 32
+        nchnls = 2
+        0dbfs = 1
+        instr 1
+          a1 poscil p4, 1000
+          outs a1, a1
+        endin
+        instr 2
+          printks "the same line\n", 0.05
+        endin
+        </CsInstruments>
+        <CsScore>
+        i1 0 3 0.5
+        i1 3 -1 0.25
+        i2 0 -1
+        f0 3600
+        </CsScore>
+        </CsoundSynthesizer>
+        """;
+
+    private static TmuxTerminal Play(TempDir dir, int width, int height, params string[] more)
+    {
+        File.WriteAllText(dir.File("dash.csd"), Orchestra);
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        return new TmuxTerminal(width, height, program, [.. prefix, "play", dir.File("dash.csd"), "--audio", "null", .. more],
+            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+    }
+
+    [Fact]
+    public void The_meters_follow_the_orchestras_level_and_the_log_counts_a_repeated_line()
+    {
+        using var dir = new TempDir();
+        using var term = Play(dir, 120, 40, "--duration", "30");
+        var first = term.WaitFor(s => s.Contains("peak -6.0"), TimeSpan.FromSeconds(30));
+        Assert.True(first.Found, first.Screen);
+        Assert.Matches(@"out 1 █+", first.Screen);
+        var second = term.WaitFor(s => s.Contains("peak -12.0") && s.Contains("hold -12.0"), TimeSpan.FromSeconds(15)); // the hold lets go after 2 s
+        Assert.True(second.Found, second.Screen);
+        Assert.Matches(@"the same line \(×\d+\)", second.Screen);
+        Assert.Single(Regex.Matches(second.Screen, "the same line")); // one line, counted, not a screenful
+        Assert.Matches(@"DSP load \d+\.\d% mean, \d+\.\d% peak", second.Screen);
+        Assert.Contains("p panic  r rollback  m mute  q quit  ? help", second.Screen);
+    }
+
+    [Fact]
+    public void P_silences_the_held_note_and_q_asks_before_quitting()
+    {
+        using var dir = new TempDir();
+        using var term = Play(dir, 120, 40, "--duration", "60");
+        Assert.True(term.WaitFor(s => s.Contains("peak -12.0"), TimeSpan.FromSeconds(30)).Found, term.Screen());
+        term.Keys("p");
+        var silent = term.WaitFor(s => s.Contains("panic:") && Regex.IsMatch(s, @"out 1 ·+ +peak -99\.0"), TimeSpan.FromSeconds(10));
+        Assert.True(silent.Found, silent.Screen);
+        term.Keys("q");
+        Assert.True(term.WaitFor(s => s.Contains("quit the show? y = yes"), TimeSpan.FromSeconds(5)).Found, term.Screen());
+        term.Keys("n");
+        Thread.Sleep(500);
+        Assert.False(term.Exited);
+        term.Keys("q");
+        Assert.True(term.WaitFor(s => s.Contains("quit the show?"), TimeSpan.FromSeconds(5)).Found, term.Screen());
+        term.Keys("y");
+        var after = term.WaitFor(_ => term.Exited, TimeSpan.FromSeconds(15));
+        Assert.True(after.Found, after.Screen);
+        Assert.Contains("cspylive: played", term.Screen()); // the terminal is given back, with the log's last lines on it
+    }
+
+    [Fact]
+    public void A_broken_save_shows_its_file_and_line_at_once()
+    {
+        using var dir = new TempDir();
+        var patch = dir.File("markov");
+        Directory.CreateDirectory(patch);
+        foreach (var f in Directory.GetFiles(Path.Combine(TestData.RepoRoot, "patches", "markov"))) File.Copy(f, Path.Combine(patch, Path.GetFileName(f)));
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", patch, "--audio", "null", "--duration", "60"],
+            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        Assert.True(term.WaitFor(s => s.Contains("watching markov.py"), TimeSpan.FromSeconds(30)).Found, term.Screen());
+        var py = Path.Combine(patch, "markov.py");
+        var saved = Stopwatch.StartNew();
+        File.AppendAllText(py, "\n\ndef broken(:\n");
+        var line = Array.IndexOf(File.ReadAllLines(py), "def broken(:") + 1;
+        var shown = term.WaitFor(s => s.Contains($"markov.py:{line}: SyntaxError"), TimeSpan.FromSeconds(10));
+        saved.Stop();
+        Assert.True(shown.Found, shown.Screen);
+        // The issue asks for 1 s; the machines are shared, so the test allows 2 and the note reports what it measured.
+        Assert.True(saved.Elapsed < TimeSpan.FromSeconds(2), $"shown after {saved.Elapsed.TotalMilliseconds:0} ms");
+        Console.WriteLine($"broken save on screen after {saved.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public void An_80_by_24_terminal_works_and_a_resize_redraws_to_the_new_size()
+    {
+        using var dir = new TempDir();
+        using var term = Play(dir, 80, 24, "--duration", "60");
+        var small = term.WaitFor(s => s.Contains("peak -6.0"), TimeSpan.FromSeconds(30));
+        Assert.True(small.Found, small.Screen);
+        var rows = small.Screen.TrimEnd('\n').Split('\n');
+        Assert.Equal(24, rows.Length);
+        Assert.StartsWith(" cspylive", rows[0]);
+        Assert.Contains("p panic", rows[23]);
+        Assert.All(rows, r => Assert.True(r.Length <= 80, r));
+
+        term.Resize(120, 40);
+        var large = term.WaitFor(s => s.TrimEnd('\n').Split('\n') is { Length: 40 } r && r[39].Contains("p panic"), TimeSpan.FromSeconds(10));
+        Assert.True(large.Found, large.Screen);
+        Assert.Matches(@"out 1 █+", large.Screen);
+        Assert.Contains("the same line", large.Screen);
+    }
+}
