@@ -132,7 +132,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             x = screen.Put(x, y, clock.Tempo, "0.0");
             x = screen.Put(x, y, " BPM  beat ");
             x = screen.Put(x, y, clock.Beat, "0.00");
-            screen.Put(x + 2, y, clock.Source == Sync.SyncSource.Link ? "(Ableton Link)" : "(own clock)", Style.Dim);
+            screen.Put(x + 2, y, clock.Source switch { Sync.SyncSource.Link => "(Ableton Link)", Sync.SyncSource.Midi => "(MIDI clock)", Sync.SyncSource.Jack => "(JACK transport)", _ => "(own clock)" }, Style.Dim);
             y++;
         }
         y++;

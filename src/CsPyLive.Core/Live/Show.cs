@@ -51,6 +51,7 @@ public sealed class Show : IDisposable
     private readonly Replay.ShowLogWriter? showLog;
     private readonly BeatClock? clock;
     private readonly LinkSession? link;
+    private MidiClockOut? clockOut;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -176,6 +177,8 @@ public sealed class Show : IDisposable
                 if (!cancel.IsCancellationRequested && !audio.ScoreEnded && audio.FramesPlayed < limit) return true;
                 audio.RequestJitCount(); // the audio thread reads its own count at the end of its next callback
                 while (audio.JitCountPending && audio.WaitForCallbackGap()) { }
+                clockOut?.RequestStop(); // MIDI clock's receivers stop with us
+                while (clockOut?.StopPending == true && audio.WaitForCallbackGap()) { }
                 return false;
             });
         }
@@ -227,6 +230,7 @@ public sealed class Show : IDisposable
             try
             {
                 session = LinkSession.Create(options.Sync.Tempo);
+                if (options.Sync.StartStop) session.StartStopSync = true;
                 session.Enable(true);
             }
             catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
@@ -235,14 +239,33 @@ public sealed class Show : IDisposable
                 throw new InputUnavailableException($"--sync link: {e.Message}", e);
             }
         }
-        var beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        BeatClock beatClock;
+        if (options.Sync.Source == SyncSource.Midi)
+        {
+            var follower = new MidiClockFollower(engine.SampleRate);
+            var port = backend!.OpenMidiInput(follower)
+                ?? throw new InputUnavailableException($"--sync midi needs the JACK backend: the {backend.Name} backend has no MIDI input");
+            beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, follower);
+            Say($"beat clock: MIDI clock into {port} (24 ppqn, start/stop/continue, song position); {options.Sync.Tempo:0.##} BPM until it ticks");
+        }
+        else
+        {
+            beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        }
+        if (options.Sync.MidiClockOut)
+        {
+            clockOut = new MidiClockOut(beatClock);
+            var port = backend!.OpenMidiOutput(clockOut)
+                ?? throw new InputUnavailableException($"--midi-clock-out needs the JACK backend: the {backend.Name} backend has no MIDI output");
+            Say($"MIDI clock out on {port} (24 ppqn at the beat clock's tempo)");
+        }
         beatClock.OutputLatencyFrames = backend!.OutputLatencyFrames;
         engine.KCycleObserver = beatClock;
         CsPyLiveModule.Clock = beatClock;
         if (session is not null)
             Say($"beat clock: Ableton Link, joined at {options.Sync.Tempo:0.##} BPM if no peer is there (quantum {options.Sync.Quantum:0.##}); " +
                 $"output latency {beatClock.OutputLatencyFrames} frames");
-        else if (!options.IsRender && options.Sync != new SyncConfig())
+        else if (!options.IsRender && options.Sync.Source == SyncSource.None && options.Sync with { MidiClockOut = false } != new SyncConfig())
             Say($"beat clock: the host's own at {options.Sync.Tempo:0.##} BPM (quantum {options.Sync.Quantum:0.##})");
         return (beatClock, session);
     }
