@@ -40,6 +40,12 @@ public readonly unsafe ref struct MidiOutputBuffer
         count = written;
     }
 
+    /// <summary>Pins <paramref name="message"/> as <see cref="Write"/> does (to compile that ahead, see RealtimeCode).</summary>
+    internal static byte Pin(ReadOnlySpan<byte> message)
+    {
+        fixed (byte* data = message) return data is null ? (byte)0 : *data;
+    }
+
     /// <summary>Frames in the period.</summary>
     public int Frames { get; }
 

@@ -50,7 +50,7 @@ internal static class RealtimeCode
     ];
 
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
-    private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack)];
+    private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack), typeof(JackClient)];
 
     /// <summary>And for PortAudio, once loaded; the ASIO path is managed code (NAudio raises it) and always compiled.</summary>
     private static readonly Type[] PortAudioTypes = [typeof(Audio.PortAudio.PortAudioBackend), typeof(Audio.PortAudio.Interop.PortAudio)];
@@ -106,6 +106,14 @@ internal static class RealtimeCode
         ref var first = ref fields[0];
         first += 1;
         Csound.Interop.FloatRounding.Restore(Csound.Interop.FloatRounding.EnterDownward());
+        // MIDI clock in and out (MidiClockFollower.Receive, MidiClockOut): byte spans of a message, pinned for JACK
+        var message = new byte[3];
+        var count = new int[1];
+        var clockBuffer = new Audio.MidiOutputBuffer(64, stackalloc byte[16], count);
+        clockBuffer.Write(0, message.AsSpan(0, 1));
+        clockBuffer.Write(0, message);
+        foreach (var b in (ReadOnlySpan<byte>)message) count[0] += b;
+        Audio.MidiOutputBuffer.Pin(message);
         // the meters' windows (OutputMeters.Measure): their per-channel inline arrays, read and written by index
         // (by a variable index, as there: a constant index compiles to another helper)
         var window = new MeterWindow();
