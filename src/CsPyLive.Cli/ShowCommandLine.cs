@@ -51,7 +51,7 @@ internal sealed class ShowCommandLine(HostConfig host)
         return new Command(name, description)
         {
             Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
-            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python, Verbose, Sync, ReloadAt, MidiClockOut, JackTransportMaster,
+            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python, Verbose, Sync, ReloadAt, Midi, MidiClockOut, JackTransportMaster,
         };
     }
 

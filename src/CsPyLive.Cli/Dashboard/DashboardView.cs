@@ -40,7 +40,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         saidAt = Stopwatch.GetTimestamp();
     }
 
-    public void Draw(int width, int height, TimeSpan elapsed, bool help, bool askingToQuit)
+    public void Draw(int width, int height, TimeSpan elapsed, bool help, bool askingToQuit, string? prompt = null)
     {
         screen.Begin(width, height);
         var backend = show.Backend;
@@ -157,9 +157,10 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         // keys and what the last one did
         screen.Bar(height - 1, Style.Title);
         if (askingToQuit) screen.Put(1, height - 1, "quit the show? y = yes, any other key = no", Style.Title);
+        else if (prompt is not null) screen.Put(1, height - 1, prompt, Style.Title);
         else
         {
-            x = screen.Put(1, height - 1, "p panic  r rollback  m mute  q quit  ? help", Style.Title);
+            x = screen.Put(1, height - 1, "p panic  r rollback  m mute  l learn  q quit  ? help", Style.Title);
             if (said.Length > 0 && Stopwatch.GetElapsedTime(saidAt) < TimeSpan.FromSeconds(5)) screen.Put(x + 3, height - 1, said, Style.Title);
         }
     }
@@ -199,6 +200,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             "p   panic: every note off, MIDI notes released (the instruments patch.yaml keeps play on)",
             "r   rollback: the previous Python code goes live again at the next k-cycle",
             "m   mute / unmute: a 50 ms fade of the output, never a click (the recording hears it too)",
+            "l   MIDI learn: type a control channel's name, Enter, move a controller: routed now and written to patch.yaml",
             "q   quit: asks first; Ctrl+C stops at once, as in plain mode",
             "?   this help (any key closes it)",
             "",

@@ -49,6 +49,8 @@ public sealed class Show : IDisposable
     private long gcBefore;
     private readonly QueueReport? queues;
     private readonly Replay.ShowLogWriter? showLog;
+    private readonly MidiRouter? router;
+    private MidiLearn? learning;
     private readonly BeatClock? clock;
     private readonly LinkSession? link;
     private MidiClockOut? clockOut;
@@ -85,7 +87,7 @@ public sealed class Show : IDisposable
             panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {
-                IMidiDestination destination = csoundMidi ?? (IMidiDestination)new MidiRouter(sink, options.Midi);
+                IMidiDestination destination = csoundMidi ?? (IMidiDestination)(router = new MidiRouter(sink, options.Midi));
                 inputs.Add(options.MidiFile is { } file
                     ? new MidiFileInput(file.Path, file.File, sink, destination, backend.PeriodFrames, Warn)
                     : new MidiInputStream(sink, destination, Warn));
@@ -150,6 +152,9 @@ public sealed class Show : IDisposable
 
     /// <summary>The output's mute (a short fade). Any thread.</summary>
     public OutputFade Fade => callback!.Fade;
+
+    /// <summary>MIDI learn, when MIDI comes in through the note router (not with <c>route: csound</c>); else null.</summary>
+    public MidiLearn? Learning => router is null ? null : learning ??= new MidiLearn(this, router);
 
     /// <summary>
     /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; then closes the

@@ -35,6 +35,7 @@ public sealed class MidiRouter : IMidiDestination
     private readonly double[] velocity = new double[Channels * Notes];
     private readonly int[] ccSlot = new int[Channels * Notes];
     private readonly int[] ccAliasSlot = new int[Channels * Notes];
+    private readonly bool[] ownAlias = new bool[Channels * Notes]; // a channel's own cc: entry, which learning leaves alone
     private readonly int[] bendSlot = new int[Channels];
     private readonly int[] pressureSlot = new int[Channels];
     private readonly int[] programSlot = new int[Channels];
@@ -45,6 +46,31 @@ public sealed class MidiRouter : IMidiDestination
     private readonly bool[] instrumentUsed = new bool[Channels];
     private int panicPending;
     private long received;
+    private long lastControl; // (count << 16) | (channel << 8) | controller, written by the audio thread
+
+    /// <summary>
+    /// The last controller moved: how many have moved so far (changes with each), its MIDI channel (1..16) and number.
+    /// For MIDI learn; any thread.
+    /// </summary>
+    public (long Count, int Channel, int Controller) LastControl
+    {
+        get
+        {
+            var v = Volatile.Read(ref lastControl);
+            return (v >> 16, (int)((v >> 8) & 0xff) + 1, (int)(v & 0xff));
+        }
+    }
+
+    /// <summary>
+    /// MIDI learn: controller <paramref name="controller"/> on every MIDI channel (that has no alias of its own for it)
+    /// also writes control channel <paramref name="channelSlot"/>, from its next move on. Control thread; the audio
+    /// thread sees the new slot at its next read of it (an int written whole).
+    /// </summary>
+    public void Learn(int controller, int channelSlot)
+    {
+        for (var c = 0; c < Channels; c++)
+            if (!ownAlias[c * Notes + controller]) Volatile.Write(ref ccAliasSlot[c * Notes + controller], channelSlot);
+    }
 
     public MidiRouter(ActionSink sink, MidiConfig? config = null)
     {
@@ -62,6 +88,7 @@ public sealed class MidiRouter : IMidiDestination
             for (var n = 0; n < Notes; n++)
             {
                 ccSlot[c * Notes + n] = sink.ChannelSlot($"midi.{number}.cc{n}");
+                ownAlias[c * Notes + n] = cc?.Cc.ContainsKey(n) == true;
                 var alias = cc?.Cc.GetValueOrDefault(n) ?? config.Cc.GetValueOrDefault(n);
                 ccAliasSlot[c * Notes + n] = alias is null ? -1 : sink.ChannelSlot(alias);
             }
@@ -162,6 +189,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void Control(int c, int controller, int value, long frame)
     {
+        Volatile.Write(ref lastControl, (((lastControl >> 16) + 1) << 16) | ((long)c << 8) | (uint)controller);
         var normalised = value / 127.0;
         Write(ccSlot[c * Notes + controller], normalised, frame);
         var alias = ccAliasSlot[c * Notes + controller];
