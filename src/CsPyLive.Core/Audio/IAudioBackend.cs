@@ -40,6 +40,12 @@ public interface IAudioBackend : IDisposable
     /// </summary>
     string? OpenMidiOutput(IMidiOutputSource source) => null;
 
+    /// <summary>Reads the backend's transport (JACK's) into <paramref name="listener"/> each period; false when it has none. Before <see cref="Start"/>.</summary>
+    bool FollowTransport(ITransportListener listener) => false;
+
+    /// <summary>Publishes <paramref name="source"/>'s timeline as the transport's timebase master (JACK's); false when it has none. Before <see cref="Start"/>.</summary>
+    bool LeadTransport(ITimebaseSource source) => false;
+
     /// <summary>
     /// How many sources feed the MIDI input port now (JACK: its connections), or -1 when the backend cannot say or
     /// has no port open. A control thread polls it: a keyboard unplugged with a key down leaves a note to release.

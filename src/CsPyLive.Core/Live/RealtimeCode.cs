@@ -36,7 +36,8 @@ internal static class RealtimeCode
         typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock), typeof(Sync.HostTimeFilter),
         typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade),
         typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState), typeof(Sync.MidiClockFollower), typeof(Sync.MidiClockOut),
-        typeof(Sync.BeatPosition), typeof(Audio.MidiOutputBuffer),
+        typeof(Sync.BeatPosition), typeof(Audio.MidiOutputBuffer), typeof(Sync.JackTransportFollower), typeof(Sync.JackTimebaseMaster),
+        typeof(Audio.TransportPosition),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -74,7 +75,7 @@ internal static class RealtimeCode
     private static readonly (Type Type, string Method)[] JackHotPath =
     [
         (typeof(JackAudioBackend), "Interleave"), (typeof(JackAudioBackend), "Deinterleave"),
-        (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "WriteMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
+        (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "WriteMidi"), (typeof(JackAudioBackend), "ReadTransport"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
     ];
 
     /// <summary>

@@ -247,15 +247,29 @@ public sealed class Show : IDisposable
         BeatClock beatClock;
         if (options.Sync.Source == SyncSource.Midi)
         {
-            var follower = new MidiClockFollower(engine.SampleRate);
+            var follower = new MidiClockFollower(engine.SampleRate, backend as Audio.ICycleClock);
             var port = backend!.OpenMidiInput(follower)
                 ?? throw new InputUnavailableException($"--sync midi needs the JACK backend: the {backend.Name} backend has no MIDI input");
             beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, follower);
             Say($"beat clock: MIDI clock into {port} (24 ppqn, start/stop/continue, song position); {options.Sync.Tempo:0.##} BPM until it ticks");
         }
+        else if (options.Sync.Source == SyncSource.Jack)
+        {
+            var follower = new JackTransportFollower();
+            if (!backend!.FollowTransport(follower))
+                throw new InputUnavailableException($"--sync jack needs the JACK backend: the {backend.Name} backend has no transport");
+            beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, follower);
+            Say("beat clock: JACK transport (BBT from its timebase master; rolling is playing)");
+        }
         else
         {
             beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        }
+        if (options.Sync.JackTransportMaster)
+        {
+            if (!backend!.LeadTransport(new JackTimebaseMaster(beatClock)))
+                throw new InputUnavailableException($"--jack-transport-master needs the JACK backend: the {backend.Name} backend has no transport");
+            Say("JACK transport: we are its timebase master (bar/beat/tick and tempo of the beat clock)");
         }
         if (options.Sync.MidiClockOut)
         {

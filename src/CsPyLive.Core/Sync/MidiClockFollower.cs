@@ -21,10 +21,13 @@ namespace CsPyLive.Sync;
 /// messages of a period are held (up to <see cref="PendingCapacity"/>) until <see cref="Locate"/> knows the period's
 /// first engine frame. <see cref="Handle"/> is the same work for one message at a known frame (tests).</para>
 /// </remarks>
-public sealed class MidiClockFollower(double sampleRate) : IRawMidiReceiver, IBeatSource
+public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock = null) : IRawMidiReceiver, IBeatSource
 {
     public const int TicksPerBeat = 24;
     public const int Window = 48;
+
+    /// <summary>Ticks a line needs after a jump before its own slope replaces the tempo held from before the jump.</summary>
+    public const int MinFit = 12;
     public const int PendingCapacity = 256;
 
     private enum TransportState : byte { Unknown, Playing, Stopped }
@@ -44,6 +47,7 @@ public sealed class MidiClockFollower(double sampleRate) : IRawMidiReceiver, IBe
     private double framesPerTick;    // the line's slope; 0 until two ticks
     private double fittedLastFrame;  // the line at the last tick
     private long lastTickFrame = long.MinValue;
+    private bool holding; // a line started again after a jump, on the tempo from before, until it has MinFit ticks
     // The transport.
     private TransportState transport;
     private bool moving;
@@ -78,11 +82,16 @@ public sealed class MidiClockFollower(double sampleRate) : IRawMidiReceiver, IBe
     }
 
     /// <summary>Applies the period's messages at their frames, then says where the beat is at <paramref name="firstFrame"/>.</summary>
+    /// <remarks>
+    /// The ticks are timed by the device's own frame count when it has one (<see cref="ICycleClock"/>: JACK's frame
+    /// time), not by the engine's frames: a period we lost (an xrun of ours) then moves neither the tempo nor the beat.
+    /// </remarks>
     public void Locate(long firstFrame, ref BeatPosition position)
     {
-        for (var i = 0; i < pending; i++) Handle(pendingStatus[i], pendingValue[i], firstFrame + pendingOffset[i]);
+        var cycleStart = cycleClock?.CycleFrames ?? firstFrame;
+        for (var i = 0; i < pending; i++) Handle(pendingStatus[i], pendingValue[i], cycleStart + pendingOffset[i]);
         pending = 0;
-        Position(firstFrame, ref position);
+        Position(cycleStart, ref position);
     }
 
     /// <summary>One clock or transport message at engine frame <paramref name="frame"/> (song position: <paramref name="value"/> 16ths).</summary>
@@ -153,11 +162,15 @@ public sealed class MidiClockFollower(double sampleRate) : IRawMidiReceiver, IBe
             var gap = frame - lastTickFrame;
             var predicted = framesPerTick > 0 ? fittedLastFrame + framesPerTick : 0;
             var slowest = sampleRate * 60 / (SyncConfig.MinTempo * TicksPerBeat); // a tick's frames at 20 BPM
-            if (gap <= 0 || gap > slowest
-                || (framesPerTick > 0 && (gap > 4 * framesPerTick || (fitCount >= 3 && Math.Abs(frame - predicted) > framesPerTick / 2))))
+            if (gap <= 0 || gap > slowest)
             {
                 fitCount = 0;
-                framesPerTick = 0;
+                framesPerTick = 0; // a new clock, or one back after a long silence: nothing to keep
+            }
+            else if (framesPerTick > 0 && (gap > 4 * framesPerTick || (!holding && fitCount >= 3 && Math.Abs(frame - predicted) > framesPerTick / 4)))
+            {
+                fitCount = 0; // a jump (the master lost a period, or changed tempo at once): a new line, the tempo kept until it has MinFit ticks
+                holding = true;
             }
         }
         lastTickFrame = frame;
@@ -168,6 +181,20 @@ public sealed class MidiClockFollower(double sampleRate) : IRawMidiReceiver, IBe
         if (fitCount < 2)
         {
             fittedLastFrame = frame;
+            return;
+        }
+        var newestAt = (fitNext + Window - 1) % Window;
+        if (fitCount >= MinFit) holding = false;
+        if (holding && framesPerTick > 0)
+        {
+            // After a jump: the held tempo's line through the new ticks (their mean), until there are enough of them.
+            double offsets = 0;
+            for (var i = 0; i < fitCount; i++)
+            {
+                var j = (newestAt - i + Window) % Window;
+                offsets += fitFrames[j] - frame - framesPerTick * (fitTicks[j] - tickNumber);
+            }
+            fittedLastFrame = frame + offsets / fitCount;
             return;
         }
         // Least squares, relative to the newest point (no loss of precision over hours).

@@ -24,7 +24,7 @@ public sealed class MidiClockLoopbackTests
         nchnls = 2
         0dbfs = 1
         instr 1
-          printks "clock %.4f %.4f %.4f %d\n", 0.02, times:k(), chnget:k("tempo"), chnget:k("beat"), chnget:k("playing")
+          printks "clock %.4f %.4f %.4f %d %d\n", 0.02, times:k(), chnget:k("tempo"), chnget:k("beat"), chnget:k("playing"), chnget:k("quantum")
           outs a(0), a(0)
         endin
         </CsInstruments>
@@ -34,12 +34,12 @@ public sealed class MidiClockLoopbackTests
         </CsoundSynthesizer>
         """;
 
-    internal sealed record ClockLine(double Time, double Tempo, double Beat, bool Playing);
+    internal sealed record ClockLine(double Time, double Tempo, double Beat, bool Playing, int Quantum);
 
     internal static List<ClockLine> ClockLines(string output) =>
-        Regex.Matches(output, @"clock (\S+) (\S+) (\S+) (\d)").Select(m => new ClockLine(
+        Regex.Matches(output, @"clock (\S+) (\S+) (\S+) (\d) (\d+)").Select(m => new ClockLine(
             double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
-            double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Value == "1")).ToList();
+            double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Value == "1", int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture))).ToList();
 
     /// <summary>What the follower saw: its tempo error at the end and how long after the first tick it stayed within 0.1 BPM.</summary>
     internal sealed record Loopback(double Bpm, double FinalError, double SettleSeconds, double MaxErrorAfterSettle, List<ClockLine> Lines, string SenderOutput);

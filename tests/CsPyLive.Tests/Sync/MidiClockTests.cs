@@ -47,6 +47,30 @@ public sealed class MidiClockTests
         Assert.Equal(140, follower.Tempo, 1);
     }
 
+    [Theory]
+    [InlineData(256)]
+    [InlineData(-256)]
+    [InlineData(1024)]
+    public void A_jump_in_the_ticks_moves_the_beat_but_not_the_tempo(int jump)
+    {
+        // The master lost a period (or we did, on a device without a frame count of its own): every tick from there
+        // on comes `jump` frames off the line. The tempo must not wobble while the line starts again.
+        var follower = new MidiClockFollower(Sr);
+        var offset = 0;
+        var errors = new List<double>();
+        for (var k = 0; k < 24 * 8; k++)
+        {
+            if (k == 24 * 4) offset = jump;
+            follower.Handle(0xF8, 0, (long)Math.Round(k * FramesPerTick(133)) + offset);
+            if (k >= 24) errors.Add(Math.Abs(follower.Tempo - 133));
+        }
+        Assert.True(errors.Max() < 0.1, $"tempo off by up to {errors.Max():0.000} BPM around a {jump}-frame jump");
+        var position = new BeatPosition();
+        var lastFrame = (long)Math.Round((24 * 8 - 1) * FramesPerTick(133)) + jump;
+        follower.Position(lastFrame, ref position);
+        Assert.Equal((24 * 8 - 1) / 24.0, position.Beat, 3); // the beat follows the ticks where they now are
+    }
+
     /// <summary>Plays periods through a beat clock that follows <paramref name="follower"/>, with the messages given per period (offset, status, value).</summary>
     private static void Period_(BeatClock clock, MidiClockFollower follower, long firstFrame, params (int Offset, byte[] Bytes)[] events)
     {

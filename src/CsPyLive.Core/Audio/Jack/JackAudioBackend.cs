@@ -27,7 +27,7 @@ namespace CsPyLive.Audio.Jack;
 /// a callback never returned and closing the client could abort the process). Which threads are inside our
 /// callbacks right now is a separate, shorter-lived fact (<see cref="processing"/>, <see cref="notifying"/>).</para>
 /// </remarks>
-public sealed unsafe class JackAudioBackend : IAudioBackend
+public sealed unsafe class JackAudioBackend : IAudioBackend, ICycleClock
 {
     /// <summary>Frames handed to the callback in one go; JACK periods above it are split (JACK's maximum is 8192).</summary>
     public const int MaxChunkFrames = 8192;
@@ -65,6 +65,10 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private IAudioCallback? callback;
     private IRawMidiReceiver[] midiReceivers = []; // each gets every event (the note input, the MIDI clock follower)
     private IMidiOutputSource? midiOutput;
+    private ITransportListener? transportListener;
+    private ITimebaseSource? timebaseSource;
+    private long cycleFrames;   // jack_last_frame_time, unwrapped (it is 32 bits: 24.8 h at 48 kHz)
+    private uint lastFrameTime;
     private Thread? supervisor;
     private int state = (int)State.Open;
     private bool runActive;               // AboutToStart was called and Stopped not yet; under clientLock
@@ -169,6 +173,23 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         }
     }
 
+    /// <summary>Reads JACK's transport each period into <paramref name="listener"/>, before the period is processed. Before <see cref="Start"/>.</summary>
+    public bool FollowTransport(ITransportListener listener)
+    {
+        transportListener = listener;
+        return true;
+    }
+
+    /// <summary>Makes this client JACK's timebase master (at every (re)connection), publishing <paramref name="source"/>'s BBT. Before <see cref="Start"/>.</summary>
+    public bool LeadTransport(ITimebaseSource source)
+    {
+        timebaseSource = source;
+        return true;
+    }
+
+    /// <summary>JACK's frame time at the start of the cycle being processed (unwrapped). The process thread's.</summary>
+    public long CycleFrames => cycleFrames;
+
     public int MidiInputSources
     {
         get
@@ -225,6 +246,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         callback!.AboutToStart(new AudioStart(SampleRate, c.BufferSize, isRestart));
         runActive = true;
         c.Activate();
+        if (timebaseSource is not null && jack_set_timebase_callback(c.Handle, 0, &OnTimebase, GCHandle.ToIntPtr(self)) != 0)
+            options.Log?.Invoke("JACK refused to make us the transport's timebase master");
         Connections = options.AutoConnect ? c.ConnectToPhysicalPorts() : [];
     }
 
@@ -316,7 +339,11 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         if (c is null || target is null) return;
         for (var ch = 0; ch < outputChannels; ch++) outputBuffers[ch] = (float*)jack_port_get_buffer(c.OutputPorts[ch], (uint)frames);
         for (var ch = 0; ch < inputChannels; ch++) inputBuffers[ch] = (float*)jack_port_get_buffer(c.InputPorts[ch], (uint)frames);
+        var frameTime = jack_last_frame_time(c.Handle);
+        cycleFrames = cycleFrames == 0 ? frameTime : cycleFrames + unchecked((int)(frameTime - lastFrameTime));
+        lastFrameTime = frameTime;
         if (c.MidiInputPort != 0) ReadMidi(c.MidiInputPort, frames);
+        if (transportListener is { } listener) ReadTransport(c.Handle, listener);
         var done = 0;
         while (done < frames)
         {
@@ -360,6 +387,54 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
                     Interlocked.Increment(ref callbackErrors);
                 }
             }
+        }
+    }
+
+    /// <summary>The transport at the start of this cycle, to the listener before any audio is made.</summary>
+    private void ReadTransport(nint handle, ITransportListener listener)
+    {
+        Interop.jack_position_t pos;
+        var state = jack_transport_query(handle, &pos);
+        var bbt = (pos.valid & JackPositionBBT) != 0 && pos.ticks_per_beat > 0 && pos.beats_per_bar > 0;
+        var position = new TransportPosition
+        {
+            Rolling = state is JackTransportRolling or JackTransportLooping,
+            Frame = pos.frame, FrameRate = (int)pos.frame_rate, HasBbt = bbt,
+            Bar = pos.bar, Beat = pos.beat, Tick = pos.tick, TicksPerBeat = pos.ticks_per_beat,
+            BeatsPerBar = pos.beats_per_bar, BeatType = pos.beat_type, BeatsPerMinute = pos.beats_per_minute,
+        };
+        try
+        {
+            listener.Receive(in position);
+        }
+        catch
+        {
+            Interlocked.Increment(ref callbackErrors);
+        }
+    }
+
+    /// <summary>JACK asks the timebase master for the next cycle's BBT (on the process thread, after our process callback).</summary>
+    [UnmanagedCallersOnly]
+    private static void OnTimebase(int state, uint nframes, Interop.jack_position_t* pos, int newPosition, nint arg)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(arg).Target is not JackAudioBackend { timebaseSource: { } source }) return;
+            var position = new TransportPosition { Rolling = state != JackTransportStopped, Frame = pos->frame, FrameRate = (int)pos->frame_rate };
+            source.Fill(ref position, (int)nframes);
+            pos->valid |= JackPositionBBT;
+            pos->bar = position.Bar;
+            pos->beat = position.Beat;
+            pos->tick = position.Tick;
+            pos->beats_per_bar = (float)position.BeatsPerBar;
+            pos->beat_type = (float)position.BeatType;
+            pos->ticks_per_beat = position.TicksPerBeat;
+            pos->beats_per_minute = position.BeatsPerMinute;
+            pos->bar_start_tick = (position.Bar - 1) * position.BeatsPerBar * position.TicksPerBeat;
+        }
+        catch
+        {
+            // nothing crosses into C
         }
     }
 

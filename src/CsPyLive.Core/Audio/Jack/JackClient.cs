@@ -38,6 +38,10 @@ internal sealed unsafe class JackClient : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The <c>jack_client_t*</c>, for the calls the process thread makes (transport); 0 once closed.</summary>
+    public nint Handle => handle;
+
     public int SampleRate { get; }
     public int BufferSize { get; }
     public nint[] OutputPorts { get; }

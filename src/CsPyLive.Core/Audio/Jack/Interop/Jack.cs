@@ -177,12 +177,41 @@ internal static unsafe partial class Jack
 
     /// <summary><c>jack_nframes_t jack_last_frame_time(const jack_client_t*)</c>: the server's frame count at the start of this cycle.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_last_frame_time")]
+    [SuppressGCTransition]
     internal static partial uint jack_last_frame_time(nint client);
 
     /// <summary><c>void jack_midi_clear_buffer(void* port_buffer)</c>: for output MIDI ports, once per cycle.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_clear_buffer")]
     [SuppressGCTransition]
     internal static partial void jack_midi_clear_buffer(void* port_buffer);
+
+    // jack/types.h jack_transport_state_t, jack_position_bits_t
+    internal const int JackTransportStopped = 0;
+    internal const int JackTransportRolling = 1;
+    internal const int JackTransportLooping = 2;
+    internal const int JackTransportStarting = 3;
+    internal const int JackPositionBBT = 0x10;
+
+    /// <summary>
+    /// <c>jack_transport_state_t jack_transport_query(const jack_client_t*, jack_position_t* pos)</c>: the transport's
+    /// state (an enum: int) and position at the start of this cycle. Realtime-safe; the process thread calls it.
+    /// </summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_transport_query")]
+    [SuppressGCTransition]
+    internal static partial int jack_transport_query(nint client, jack_position_t* pos);
+
+    /// <summary>
+    /// <c>int jack_set_timebase_callback(jack_client_t*, int conditional, JackTimebaseCallback, void* arg)</c>, where
+    /// <c>void (*JackTimebaseCallback)(jack_transport_state_t state, jack_nframes_t nframes, jack_position_t* pos,
+    /// int new_pos, void* arg)</c> runs on the process thread after the process callback, for the next cycle.
+    /// 0, or EBUSY when another client is master and <c>conditional</c> is set.
+    /// </summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_set_timebase_callback")]
+    internal static partial int jack_set_timebase_callback(nint client, int conditional, delegate* unmanaged<int, uint, jack_position_t*, int, nint, void> callback, nint arg);
+
+    /// <summary><c>int jack_release_timebase(jack_client_t*)</c>.</summary>
+    [LibraryImport(JackLibrary.Name, EntryPoint = "jack_release_timebase")]
+    internal static partial int jack_release_timebase(nint client);
 
     /// <summary>A JACK-owned C string as a .NET string (allocates: control threads only).</summary>
     internal static string? Utf8(byte* text) =>
@@ -209,4 +238,29 @@ internal struct JackLatencyRange
 {
     public uint Min;
     public uint Max;
+}
+
+/// <summary>
+/// <c>jack_position_t</c> (jack/types.h), a packed struct (<c>__attribute__((__packed__))</c>) of 136 bytes; offsets
+/// as gcc lays it out (checked by a compiled probe in the tests): <c>jack_unique_t</c> → <c>ulong</c>,
+/// <c>jack_time_t</c> → <c>ulong</c>, <c>jack_nframes_t</c> → <c>uint</c>, the bits enum → <c>int</c>,
+/// <c>int32_t</c> → <c>int</c>. Only the fields we read or write are declared.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 136)]
+internal struct jack_position_t
+{
+    [FieldOffset(0)] public ulong unique_1;
+    [FieldOffset(8)] public ulong usecs;
+    [FieldOffset(16)] public uint frame_rate;
+    [FieldOffset(20)] public uint frame;
+    [FieldOffset(24)] public int valid;
+    [FieldOffset(28)] public int bar;
+    [FieldOffset(32)] public int beat;
+    [FieldOffset(36)] public int tick;
+    [FieldOffset(40)] public double bar_start_tick;
+    [FieldOffset(48)] public float beats_per_bar;
+    [FieldOffset(52)] public float beat_type;
+    [FieldOffset(56)] public double ticks_per_beat;
+    [FieldOffset(64)] public double beats_per_minute;
+    [FieldOffset(128)] public ulong unique_2;
 }
