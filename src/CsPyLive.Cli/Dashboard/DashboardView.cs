@@ -17,6 +17,8 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     private readonly string patch = Path.GetFileName(Path.GetDirectoryName(show.Options.Patch.CsdPath) is { Length: > 0 } d && File.Exists(Path.Combine(d, "patch.yaml")) ? d : show.Options.Patch.CsdPath);
     private readonly LogPane.Line[] lines = new LogPane.Line[64];
     private LiveStats? stats;
+    private long oscBefore;
+    private long oscPerSecond;
     private long xruns;
     private long lastXrunAt;
     private string said = "";
@@ -26,6 +28,8 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
 
     public void Snapshot(LiveStats now)
     {
+        oscPerSecond = stats is null ? 0 : now.OscReceived - oscBefore;
+        oscBefore = now.OscReceived;
         stats = now;
         if (show.RecordingFile is { } file)
         {
@@ -116,10 +120,28 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             x = screen.Put(x, y, s.MidiReceived);
             x = screen.Put(x, y, " received, ");
             x = screen.Put(x, y, s.MidiNotesSounding);
-            x = screen.Put(x, y, " notes sounding    ");
-            x = screen.Put(x, y, "OSC ", Style.Bold);
+            x = screen.Put(x, y, " notes sounding");
+            if (show.Router is { } router)
+            {
+                var note = router.LastNote;
+                if (note.Count > 0)
+                {
+                    x = screen.Put(x, y, ", last ch ", Style.Dim);
+                    x = screen.Put(x, y, note.Channel);
+                    x = screen.Put(x, y, note.Velocity > 0 ? " note " : " off ", Style.Dim);
+                    x = screen.Put(x, y, note.Note);
+                    if (note.Velocity > 0) x = screen.Put(screen.Put(x, y, " vel ", Style.Dim), y, note.Velocity);
+                }
+                var cc = router.LastControl;
+                if (cc.Count > 0) x = screen.Put(screen.Put(x, y, ", CC ", Style.Dim), y, cc.Controller);
+                if (router.PedalsDown > 0) x = screen.Put(x, y, ", pedal down", Style.Yellow);
+            }
+            y++;
+            x = screen.Put(1, y, "OSC  ", Style.Bold);
             x = screen.Put(x, y, s.OscReceived);
-            x = screen.Put(x, y, " received, ");
+            x = screen.Put(x, y, " received (");
+            x = screen.Put(x, y, oscPerSecond);
+            x = screen.Put(x, y, "/s), ");
             x = screen.Put(x, y, s.OscDropped, s.OscDropped > 0 ? Style.Yellow : Style.Normal);
             screen.Put(x, y, " dropped");
             screen.Put(screen.Put(width - 22, y, "GC ", Style.Dim), y, s.GcCollections, Style.Dim);

@@ -152,6 +152,9 @@ public sealed class Show : IDisposable
     /// <summary>The output's mute (a short fade). Any thread.</summary>
     public OutputFade Fade => callback!.Fade;
 
+    /// <summary>The note router, when MIDI comes in through it; null otherwise (no MIDI, or <c>route: csound</c>).</summary>
+    public MidiRouter? Router => router;
+
     /// <summary>MIDI learn, when MIDI comes in through the note router (not with <c>route: csound</c>); else null.</summary>
     public MidiLearn? Learning => router is null ? null : learning ??= new MidiLearn(this, router);
 

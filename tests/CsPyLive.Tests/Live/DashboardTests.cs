@@ -176,6 +176,7 @@ public sealed class DashboardMidiLearnTests
         Assert.True(learnt.Found, learnt.Screen);
         var heard = term.WaitFor(s => s.Contains("cutoff is 0.787"), TimeSpan.FromSeconds(5)); // works at once, in the running show
         Assert.True(heard.Found, heard.Screen);
+        Assert.Contains(", CC 74", heard.Screen); // the inputs row names the last controller
         var written = File.ReadAllText(Path.Combine(patch, "patch.yaml"));
         Assert.StartsWith("# my keyboard\nmidi:\n  cc:\n    74: cutoff  # learned ", written);
         Assert.EndsWith("\n  route: score   # notes become events\n", written);
