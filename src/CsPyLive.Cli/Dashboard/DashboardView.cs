@@ -19,6 +19,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     private LiveStats? stats;
     private long oscBefore;
     private long oscPerSecond;
+    private string[] watched = [];
     private long xruns;
     private long lastXrunAt;
     private string said = "";
@@ -30,6 +31,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     {
         oscPerSecond = stats is null ? 0 : now.OscReceived - oscBefore;
         oscBefore = now.OscReceived;
+        if (show.Reload is { } reload && reload.WatchedFiles.Count != watched.Length) watched = [.. reload.WatchedFiles.Order()];
         stats = now;
         if (show.RecordingFile is { } file)
         {
@@ -187,30 +189,35 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         }
     }
 
+    /// <summary>Each watched file: watching, live (save to live), the error with its line, or rolled back; and the watchdog.</summary>
     private int Python(int y, IReadOnlyList<ReloadRecord> reloads, int height)
     {
-        if (reloads.Count == 0) return y;
-        // the newest record of each file: live, error at a line, rolled back
-        var shown = 0;
-        for (var i = reloads.Count - 1; i >= 0 && shown < 3 && y < height - 6; i--)
+        foreach (var file in watched)
         {
-            var r = reloads[i];
-            var newer = false;
-            for (var j = i + 1; j < reloads.Count; j++) newer |= reloads[j].File == r.File;
-            if (newer) continue;
+            if (y >= height - 6) break;
+            ReloadRecord? latest = null;
+            for (var i = reloads.Count - 1; i >= 0 && latest is null; i--)
+                if (reloads[i].File == file || Path.GetFileName(reloads[i].File) == Path.GetFileName(file)) latest = reloads[i];
             var x = screen.Put(1, y, "python ", Style.Bold);
-            x = screen.Put(x, y, Path.GetFileName(r.File));
-            if (r.RolledBack is not null) screen.Put(x + 2, y, "rolled back", Style.Yellow);
-            else if (r.Ok)
+            x = screen.Put(x, y, Path.GetFileName(file));
+            if (latest is null) screen.Put(x + 2, y, "watching for saves", Style.Dim);
+            else if (latest.RolledBack is not null) screen.Put(x + 2, y, "rolled back", Style.Yellow);
+            else if (latest.Ok)
             {
                 x = screen.Put(x + 2, y, "live", Style.Green);
                 x = screen.Put(x, y, " (save to live ");
-                x = screen.Put(x, y, r.SaveToLiveMilliseconds, "0");
+                x = screen.Put(x, y, latest.SaveToLiveMilliseconds, "0");
                 screen.Put(x, y, " ms)");
             }
-            else screen.Put(x + 2, y, r.Error ?? "error", Style.Red);
+            else screen.Put(x + 2, y, latest.Error ?? "error", Style.Red);
             y++;
-            shown++;
+        }
+        var interrupts = show.PythonInterrupts;
+        if (interrupts > 0)
+        {
+            var x = screen.Put(1, y, "python watchdog: ", Style.Bold);
+            screen.Put(screen.Put(x, y, interrupts, Style.Yellow), y, " interrupt(s) of code past its budget", Style.Yellow);
+            y++;
         }
         return y;
     }

@@ -131,6 +131,9 @@ public sealed class Show : IDisposable
     /// <summary>The show log being played back, when this show is a replay.</summary>
     public Replay.ReplayInput? Replayed => inputs.OfType<Replay.ReplayInput>().FirstOrDefault();
 
+    /// <summary>Times the Python watchdog interrupted code that kept the audio thread past its budget.</summary>
+    public long PythonInterrupts => watchdog?.Interrupts ?? 0;
+
     /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
     internal ReloadService? Reload => reload;
 
