@@ -132,6 +132,9 @@ public sealed class Show : IDisposable
     /// <summary>The show log being played back, when this show is a replay.</summary>
     public Replay.ReplayInput? Replayed => inputs.OfType<Replay.ReplayInput>().FirstOrDefault();
 
+    /// <summary>Times the Python watchdog interrupted code that kept the audio thread past its budget.</summary>
+    public long PythonInterrupts => watchdog?.Interrupts ?? 0;
+
     /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
     internal ReloadService? Reload => reload;
 
@@ -152,6 +155,9 @@ public sealed class Show : IDisposable
 
     /// <summary>The output's mute (a short fade). Any thread.</summary>
     public OutputFade Fade => callback!.Fade;
+
+    /// <summary>The note router, when MIDI comes in through it; null otherwise (no MIDI, or <c>route: csound</c>).</summary>
+    public MidiRouter? Router => router;
 
     /// <summary>MIDI learn, when MIDI comes in through the note router (not with <c>route: csound</c>); else null.</summary>
     public MidiLearn? Learning => router is null ? null : learning ??= new MidiLearn(this, router);

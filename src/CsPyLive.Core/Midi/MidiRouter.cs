@@ -47,11 +47,33 @@ public sealed class MidiRouter : IMidiDestination
     private int panicPending;
     private long received;
     private long lastControl; // (count << 16) | (channel << 8) | controller, written by the audio thread
+    private long lastNote;    // (count << 24) | (channel << 16) | (note << 8) | velocity (0: a release)
 
     /// <summary>
     /// The last controller moved: how many have moved so far (changes with each), its MIDI channel (1..16) and number.
     /// For MIDI learn; any thread.
     /// </summary>
+    /// <summary>The last note played or released (velocity 0): for the dashboard; any thread.</summary>
+    public (long Count, int Channel, int Note, int Velocity) LastNote
+    {
+        get
+        {
+            var v = Volatile.Read(ref lastNote);
+            return (v >> 24, (int)((v >> 16) & 0xff) + 1, (int)((v >> 8) & 0xff), (int)(v & 0xff));
+        }
+    }
+
+    /// <summary>MIDI channels whose sustain pedal is down; any thread.</summary>
+    public int PedalsDown
+    {
+        get
+        {
+            var n = 0;
+            for (var c = 0; c < Channels; c++) n += Volatile.Read(ref pedalDown[c]) ? 1 : 0; // a benign race: a display
+            return n;
+        }
+    }
+
     public (long Count, int Channel, int Controller) LastControl
     {
         get
@@ -150,6 +172,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void NoteOn(int c, int note, int vel, long frame)
     {
+        Volatile.Write(ref lastNote, (((lastNote >> 24) + 1) << 24) | ((long)c << 16) | ((long)note << 8) | (uint)vel);
         var i = c * Notes + note;
         var p1 = instrument[c] + (note == 0 ? 128 : note) / 1000.0;
         if (sounding[i]) sink.Enqueue(TimedAction.Kill(frame, p1)); // re-struck (or held by the pedal): release the old one
@@ -169,6 +192,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void NoteOff(int c, int note, long frame)
     {
+        Volatile.Write(ref lastNote, (((lastNote >> 24) + 1) << 24) | ((long)c << 16) | ((long)note << 8));
         var i = c * Notes + note;
         if (!sounding[i]) return;
         if (pedalDown[c])
