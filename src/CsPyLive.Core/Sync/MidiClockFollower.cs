@@ -28,6 +28,9 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
 
     /// <summary>Ticks a line needs after a jump before its own slope replaces the tempo held from before the jump.</summary>
     public const int MinFit = 12;
+
+    /// <summary>How far off the line (ms) three ticks in a row must be to be a step rather than jitter.</summary>
+    public const double StepMillis = 2;
     public const int PendingCapacity = 256;
 
     private enum TransportState : byte { Unknown, Playing, Stopped }
@@ -48,6 +51,7 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
     private double fittedLastFrame;  // the line at the last tick
     private long lastTickFrame = long.MinValue;
     private bool holding; // a line started again after a jump, on the tempo from before, until it has MinFit ticks
+    private int offSide;  // ticks in a row off the line by more than a step, on the same side (+ late, - early)
     // The transport.
     private TransportState transport;
     private bool moving;
@@ -153,6 +157,38 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
         position.Beat = Math.Min(beat, limit);
     }
 
+    /// <summary>
+    /// The tick at <paramref name="frame"/> and the two before it are a step off the line: the line through the ticks
+    /// before them, how far off those three are on average, and every older tick moved by that much.
+    /// </summary>
+    private void MoveOlderTicks(long frame)
+    {
+        var newest = (fitNext + Window - 1) % Window;
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (var i = 2; i < fitCount; i++)
+        {
+            var j = (newest - i + Window) % Window;
+            double x = fitTicks[j] - tickNumber, y = fitFrames[j] - frame;
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        var n = fitCount - 2.0;
+        var d = n * sxx - sx * sx;
+        if (d <= 0) return;
+        var slope = (n * sxy - sx * sy) / d;
+        var intercept = (sy - slope * sx) / n; // the old line at this tick, relative to its frame
+        var off = -intercept; // this tick: y = 0
+        for (var i = 0; i < 2; i++)
+        {
+            var j = (newest - i + Window) % Window;
+            off += fitFrames[j] - frame - (intercept + slope * (fitTicks[j] - tickNumber));
+        }
+        var shift = (long)Math.Round(off / 3);
+        for (var i = 2; i < fitCount; i++) fitFrames[(newest - i + Window) % Window] += shift;
+    }
+
     /// <summary>Adds a tick's frame to the line, or starts the line again at it.</summary>
     private void Fit(long frame)
     {
@@ -169,8 +205,27 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
             }
             else if (framesPerTick > 0 && (gap > 4 * framesPerTick || (!holding && fitCount >= 3 && Math.Abs(frame - predicted) > framesPerTick / 4)))
             {
-                fitCount = 0; // a jump (the master lost a period, or changed tempo at once): a new line, the tempo kept until it has MinFit ticks
-                holding = true;
+                // A jump (the master changed tempo at once, or lost a long stretch): a new line, the tempo kept until it
+                // has MinFit ticks (unless the old line was too short to be trusted).
+                holding = fitCount >= MinFit;
+                if (!holding) framesPerTick = 0;
+                fitCount = 0;
+                offSide = 0;
+            }
+            else if (framesPerTick > 0 && fitCount >= 5)
+            {
+                // A smaller step (the master lost a period of 64-256 frames): three ticks in a row off the line by more
+                // than StepMillis on one side. One tick that far off is jitter and stays in the line; three are a step,
+                // which would bend the line's slope for a whole window (0.5 % for 256 frames at 87 BPM). The older
+                // ticks are moved by the step, so the line keeps its slope and its length.
+                var deviation = frame - predicted;
+                var step = Math.Min(framesPerTick / 4, StepMillis * sampleRate / 1000);
+                offSide = Math.Abs(deviation) <= step ? 0 : Math.Sign(deviation) == Math.Sign(offSide) ? offSide + Math.Sign(deviation) : Math.Sign(deviation);
+                if (Math.Abs(offSide) >= 3) // this tick is the third
+                {
+                    MoveOlderTicks(frame);
+                    offSide = 0;
+                }
             }
         }
         lastTickFrame = frame;

@@ -42,7 +42,7 @@ public sealed class MidiClockLoopbackTests
             double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[4].Value == "1", int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture))).ToList();
 
     /// <summary>What the follower saw: its tempo error at the end and how long after the first tick it stayed within 0.1 BPM.</summary>
-    internal sealed record Loopback(double Bpm, double FinalError, double SettleSeconds, double MaxErrorAfterSettle, List<ClockLine> Lines, string SenderOutput);
+    internal sealed record Loopback(double Bpm, double FinalError, double SettleSeconds, double MaxErrorAfterSettle, List<ClockLine> Lines, string SenderOutput, string FollowerErr, long SenderXruns);
 
     internal static Loopback Run(double bpm, double seconds = 6)
     {
@@ -56,7 +56,8 @@ public sealed class MidiClockLoopbackTests
         File.WriteAllText(dir.File("b/patch.yaml"), "sync:\n  tempo: 90\n");
         var duration = seconds.ToString(CultureInfo.InvariantCulture);
         using var sender = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", dir.File("a"), "--audio", "jack",
-            "--jack-name", "cspylive-a", "--no-connect", "--duration", (seconds + 4).ToString(CultureInfo.InvariantCulture), "--no-tui");
+            "--jack-name", "cspylive-a", "--no-connect", "--duration", (seconds + 3).ToString(CultureInfo.InvariantCulture), "--no-tui",
+            "--stats", dir.File("a.json"));
         using var follower = BackgroundProcess.CsPyLive(server.ClientEnvironment, "play", dir.File("b"), "--audio", "jack",
             "--jack-name", "cspylive-b", "--no-connect", "--sync", "midi", "--duration", duration, "--no-tui", "--stats", dir.File("b.json"));
         Assert.True(server.WaitForPort("cspylive-a:midi_out", TimeSpan.FromSeconds(30)), sender.StdErr);
@@ -74,12 +75,16 @@ public sealed class MidiClockLoopbackTests
         var first = lines.FindIndex(l => l.Tempo != 90);
         Assert.True(first > 0, "the follower never left its start tempo: " + result.Output[^Math.Min(2000, result.Output.Length)..]);
         var lastOff = lines.FindLastIndex(l => Math.Abs(l.Tempo - bpm) >= 0.1);
-        Assert.True(lastOff < lines.Count - 1, "never within 0.1 BPM");
+        Assert.True(lastOff < lines.Count - 1, "never within 0.1 BPM:\n" +
+            string.Join("\n", lines.Skip(first).Where((l, i) => i % 5 == 0).Select(l => $"{l.Time:0.000} {l.Tempo:0.0000} {l.Beat:0.000}")) + "\n" + result.StdErr[^Math.Min(1500, result.StdErr.Length)..]);
         // The first estimate needs two ticks: the first tick came one tick before it.
         var firstTick = lines[first].Time - 60 / (bpm * 24);
         var settle = lines[lastOff + 1].Time - firstTick;
         var after = lines.Skip(lastOff + 1).Max(l => Math.Abs(l.Tempo - bpm));
-        return new Loopback(bpm, Math.Abs(lines[^1].Tempo - bpm), settle, after, lines, sender.StdErr);
+        var sent = sender.Wait(TimeSpan.FromSeconds(30));
+        Assert.True(sent.ExitCode == 0, sent.Output);
+        var senderXruns = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("a.json"))).RootElement.GetProperty("xruns").GetInt64();
+        return new Loopback(bpm, Math.Abs(lines[^1].Tempo - bpm), settle, after, lines, sender.StdErr, result.StdErr, senderXruns);
     }
 
     [Theory]
@@ -89,12 +94,16 @@ public sealed class MidiClockLoopbackTests
     {
         var run = Run(bpm);
         Assert.True(run.FinalError < 0.1, $"tempo off by {run.FinalError:0.000} BPM at the end");
-        Assert.True(run.SettleSeconds < 2, $"settled after {run.SettleSeconds:0.000} s");
+        // A sender that misses periods really plays slower for a while (its clock with it): on this shared machine
+        // its xruns (counted in its stats) get 2 s more. A steady sender must be followed within the 2 s.
+        Assert.True(run.SettleSeconds < (run.SenderXruns > 0 ? 4 : 2), $"{run.SenderXruns} sender xruns; settled after {run.SettleSeconds:0.000} s:\n" +
+            string.Join("\n", run.Lines.Where(l => l.Tempo != 90 && Math.Abs(l.Tempo - bpm) >= 0.1).Take(40).Select(l => $"{l.Time:0.000} {l.Tempo:0.0000} {l.Beat:0.000}")) +
+            "\n" + run.FollowerErr[^Math.Min(300, run.FollowerErr.Length)..]);
         Assert.True(run.MaxErrorAfterSettle < 0.1, $"{run.MaxErrorAfterSettle}");
         // Started by the clock: it plays, and its beat advances at the sender's tempo.
         var playing = run.Lines.Where(l => l.Playing).ToList();
         Assert.True(playing.Count > 50, $"{playing.Count} lines playing");
         var (a, b) = (playing[10], playing[^1]);
-        Assert.Equal(bpm / 60, (b.Beat - a.Beat) / (b.Time - a.Time), 1);
+        Assert.InRange((b.Beat - a.Beat) / (b.Time - a.Time), bpm / 60 * 0.98, bpm / 60 * 1.02);
     }
 }

@@ -50,6 +50,8 @@ public sealed class MidiClockTests
     [Theory]
     [InlineData(256)]
     [InlineData(-256)]
+    [InlineData(128)]
+    [InlineData(-128)]
     [InlineData(1024)]
     public void A_jump_in_the_ticks_moves_the_beat_but_not_the_tempo(int jump)
     {
