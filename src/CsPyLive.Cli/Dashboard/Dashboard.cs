@@ -18,6 +18,7 @@ internal sealed class Dashboard : IDisposable
     private readonly CancellationTokenSource quit;
     private readonly Screen screen = new(Console.OpenStandardOutput());
     private readonly LevelMeters levels;
+    private readonly MeterFeed meters;
     private readonly DashboardView view;
     private readonly Thread drawing;
     private readonly Thread keys;
@@ -35,6 +36,7 @@ internal sealed class Dashboard : IDisposable
         this.log = log;
         this.quit = quit;
         levels = new LevelMeters((int)show.Engine.SampleRate);
+        meters = show.SubscribeMeters();
         view = new DashboardView(screen, show, levels, log);
         screen.Enter();
         drawing = new Thread(Draw) { IsBackground = true, Name = "cspylive-dashboard" };
@@ -55,7 +57,7 @@ internal sealed class Dashboard : IDisposable
             var now = Stopwatch.GetTimestamp();
             if (show.State == Show.Stage.Running)
             {
-                levels.Update(show.Meters);
+                levels.Update(meters);
                 if (Stopwatch.GetElapsedTime(lastSnapshot, now) >= TimeSpan.FromSeconds(1))
                 {
                     view.Snapshot(show.Snapshot()); // counts, reloads: once a second (it allocates a little)
