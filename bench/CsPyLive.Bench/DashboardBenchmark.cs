@@ -17,8 +17,13 @@ internal static class DashboardBenchmark
         var root = BenchmarksFile.RepoRoot();
         var binary = Build(root);
         var dir = Directory.CreateTempSubdirectory("cspylive-dashboard-");
-        var patch = Path.Combine(root, "patches", "markov");
         var seconds = (minutes * 60).ToString(CultureInfo.InvariantCulture);
+        // markov's score lasts 126 s: a copy whose conductor and reverb last the whole run
+        var patch = Path.Combine(dir.FullName, "markov");
+        Directory.CreateDirectory(patch);
+        foreach (var f in Directory.GetFiles(Path.Combine(root, "patches", "markov"))) File.Copy(f, Path.Combine(patch, Path.GetFileName(f)));
+        var csd = Path.Combine(patch, "markov.csd");
+        File.WriteAllText(csd, File.ReadAllText(csd).Replace("i1 0 120", $"i1 0 {seconds}").Replace("i99 0 126", $"i99 0 {minutes * 60 + 6}"));
         var socket = Path.Combine(dir.FullName, "tmux");
         var tuiStats = Path.Combine(dir.FullName, "tui.json");
         var plainStats = Path.Combine(dir.FullName, "plain.json");
@@ -53,7 +58,7 @@ internal static class DashboardBenchmark
             Command: `dotnet run -c Release --project bench/CsPyLive.Bench -- dashboard {minutes}`
             ({BenchmarksFile.Machine()})
 
-            `patches/markov` (Python at k-rate) for {minutes} min on the null backend's real-time clock, twice at the same time
+            `patches/markov` (Python at k-rate; its score lengthened to the run) for {minutes} min on the null backend's real-time clock, twice at the same time
             by the native build: once with the dashboard on a 120×40 tmux terminal (redrawn 20 times a second), once with
             `--no-tui` (plain lines, a status line every 10 s). From each one's `--stats`:
 

@@ -32,7 +32,9 @@ internal sealed class ShowCommandLine(HostConfig host)
     public readonly Option<int?> OscFeedbackPort = new("--osc-feedback-port") { Description = "send feedback to this port on the sender's host (default: the sender's port)" };
     public readonly Option<bool> Verbose = new("--verbose") { Description = "print Csound's per-note messages too (new alloc, rtevent), hidden by default" };
     public readonly Option<string?> Log = new("--log") { Description = "write a show log here: every input as applied, each reload's code (cspylive replay plays it back)" };
-    public readonly Option<string?> Sync = new("--sync") { Description = "the beat clock: link (an Ableton Link session on the network) or none (the host's own clock at sync.tempo); default: patch.yaml's sync.source, else none" };
+    public readonly Option<string?> Sync = new("--sync") { Description = "the beat clock: link (an Ableton Link session on the network), midi (MIDI clock into <client>:midi_in), jack (JACK transport) or none (the host's own clock at sync.tempo); default: patch.yaml's sync.source, else none" };
+    public readonly Option<bool> MidiClockOut = new("--midi-clock-out") { Description = "send MIDI clock (24 ppqn, start/stop) at the beat clock's tempo on the JACK port <client>:midi_out" };
+    public readonly Option<bool> JackTransportMaster = new("--jack-transport-master") { Description = "become JACK's timebase master: publish the beat clock's tempo and bar/beat/tick to the transport" };
     public readonly Option<string?> ReloadAt = new("--reload-at") { Description = "a hot reload goes live on the next beat or bar of the beat clock (beat, bar; default now)" };
     // render
     public readonly Option<string> Output = new("--output", "-o") { Description = "the WAV file to write", Required = true };
@@ -44,12 +46,12 @@ internal sealed class ShowCommandLine(HostConfig host)
     {
         Audio.AcceptOnlyFromAmong("auto", "null", "jack", "portaudio", "asio");
         MidiIn.AcceptOnlyFromAmong("none", "jack");
-        Sync.AcceptOnlyFromAmong("none", "link");
+        Sync.AcceptOnlyFromAmong("none", "link", "midi", "jack");
         ReloadAt.AcceptOnlyFromAmong("now", "beat", "bar");
         return new Command(name, description)
         {
             Patch, Audio, Device, Duration, Record, Stats, Period, JackName, NoConnect, NoTui, NoRollback, Budget, MidiIn,
-            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python, Verbose, Sync, ReloadAt,
+            OscPort, OscTcpPort, OscBind, OscAllow, OscFeedbackPort, Log, Python, Verbose, Sync, ReloadAt, Midi, MidiClockOut, JackTransportMaster,
         };
     }
 
@@ -70,6 +72,7 @@ internal sealed class ShowCommandLine(HostConfig host)
         OscFeedbackPort = r.GetValue(OscFeedbackPort), Output = r.GetResult(Output) is null ? null : r.GetValue(Output),
         Format = r.GetResult(Format) is null ? SampleFormat.Float32 : r.GetValue(Format), Reloads = r.GetValue(Reloads) ?? [],
         MidiFile = r.GetValue(Midi), ShowLog = r.GetValue(Log), Python = r.GetValue(Python), Verbose = r.GetValue(Verbose),
-        Sync = r.GetValue(Sync), ReloadAt = r.GetValue(ReloadAt),
+        Sync = r.GetValue(Sync), ReloadAt = r.GetValue(ReloadAt), MidiClockOut = r.GetValue(MidiClockOut),
+        JackTransportMaster = r.GetValue(JackTransportMaster),
     };
 }

@@ -25,6 +25,11 @@ internal sealed class Dashboard : IDisposable
     private volatile bool stopping;
     private volatile bool askingToQuit;
     private volatile bool help;
+    // MIDI learn: typing a channel name, then waiting for a controller to move (the drawing thread watches for it)
+    private readonly System.Text.StringBuilder learnName = new();
+    private volatile int learnStage; // 0 off, 1 typing, 2 waiting
+    private long learnFrom;
+    private long learnSince;
 
     /// <summary>Whether the dashboard can run here: both output streams a terminal, and not asked for plain lines.</summary>
     public static bool Wanted(bool noTui) => !noTui && !Console.IsOutputRedirected && !Console.IsErrorRedirected && !Console.IsInputRedirected
@@ -58,6 +63,7 @@ internal sealed class Dashboard : IDisposable
             if (show.State == Show.Stage.Running)
             {
                 levels.Update(meters);
+                if (learnStage == 2) WatchLearn();
                 if (Stopwatch.GetElapsedTime(lastSnapshot, now) >= TimeSpan.FromSeconds(1))
                 {
                     view.Snapshot(show.Snapshot()); // counts, reloads: once a second (it allocates a little)
@@ -73,7 +79,7 @@ internal sealed class Dashboard : IDisposable
             {
                 (width, height) = (80, 24);
             }
-            view.Draw(width, height, Stopwatch.GetElapsedTime(started), help, askingToQuit);
+            view.Draw(width, height, Stopwatch.GetElapsedTime(started), help, askingToQuit, Prompt());
             screen.Flush();
             Thread.Sleep(Frame);
         }
@@ -91,6 +97,17 @@ internal sealed class Dashboard : IDisposable
             catch (InvalidOperationException)
             {
                 return; // no console to read
+            }
+            if (learnStage == 1)
+            {
+                Type(key);
+                continue;
+            }
+            if (learnStage == 2 && key.Key == ConsoleKey.Escape)
+            {
+                learnStage = 0;
+                Say("learn cancelled");
+                continue;
             }
             if (askingToQuit)
             {
@@ -115,7 +132,77 @@ internal sealed class Dashboard : IDisposable
                 case 'q':
                     askingToQuit = true;
                     break;
+                case 'l':
+                    if (show.Learning is null) Say("MIDI learn needs MIDI in through the note router (--midi-in jack, --midi FILE; not route: csound)");
+                    else
+                    {
+                        lock (learnName) learnName.Clear();
+                        learnStage = 1;
+                    }
+                    break;
             }
+        }
+    }
+
+    /// <summary>A key while the performer types the channel's name: Enter goes on to "move a controller", Esc cancels.</summary>
+    private void Type(ConsoleKeyInfo key)
+    {
+        lock (learnName)
+        {
+            switch (key.Key)
+            {
+                case ConsoleKey.Escape:
+                    learnStage = 0;
+                    Say("learn cancelled");
+                    return;
+                case ConsoleKey.Backspace:
+                    if (learnName.Length > 0) learnName.Length--;
+                    return;
+                case ConsoleKey.Enter:
+                    if (learnName.Length == 0) { learnStage = 0; return; }
+                    learnFrom = show.Learning!.Last.Count;
+                    learnSince = Stopwatch.GetTimestamp();
+                    learnStage = 2;
+                    return;
+            }
+            if (!char.IsControl(key.KeyChar) && learnName.Length < 40) learnName.Append(key.KeyChar);
+        }
+    }
+
+    /// <summary>The drawing thread, while waiting: the first controller that moves is learnt (30 s, then it gives up).</summary>
+    private void WatchLearn()
+    {
+        var learning = show.Learning!;
+        var last = learning.Last;
+        if (last.Count == learnFrom)
+        {
+            if (Stopwatch.GetElapsedTime(learnSince) > TimeSpan.FromSeconds(30)) { learnStage = 0; Say("learn: no controller moved in 30 s"); }
+            return;
+        }
+        learnStage = 0;
+        string name;
+        lock (learnName) name = learnName.ToString();
+        try
+        {
+            Say("learned: " + learning.Learn(last.Controller, name));
+        }
+        catch (Exception e) when (e is Config.ConfigException or IOException or UnauthorizedAccessException)
+        {
+            Say("learn: " + e.Message);
+        }
+    }
+
+    /// <summary>What the key line asks, while learning; null otherwise.</summary>
+    private string? Prompt()
+    {
+        switch (learnStage)
+        {
+            case 1:
+                lock (learnName) return "learn: the control channel's name, then Enter (Esc cancels): " + learnName + "_";
+            case 2:
+                lock (learnName) return "learn: move a controller for '" + learnName + "' (Esc cancels)";
+            default:
+                return null;
         }
     }
 

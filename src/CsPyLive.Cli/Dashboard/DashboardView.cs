@@ -17,6 +17,9 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     private readonly string patch = Path.GetFileName(Path.GetDirectoryName(show.Options.Patch.CsdPath) is { Length: > 0 } d && File.Exists(Path.Combine(d, "patch.yaml")) ? d : show.Options.Patch.CsdPath);
     private readonly LogPane.Line[] lines = new LogPane.Line[64];
     private LiveStats? stats;
+    private long oscBefore;
+    private long oscPerSecond;
+    private string[] watched = [];
     private long xruns;
     private long lastXrunAt;
     private string said = "";
@@ -26,6 +29,9 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
 
     public void Snapshot(LiveStats now)
     {
+        oscPerSecond = stats is null ? 0 : now.OscReceived - oscBefore;
+        oscBefore = now.OscReceived;
+        if (show.Reload is { } reload && reload.WatchedFiles.Count != watched.Length) watched = [.. reload.WatchedFiles.Order()];
         stats = now;
         if (show.RecordingFile is { } file)
         {
@@ -40,7 +46,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         saidAt = Stopwatch.GetTimestamp();
     }
 
-    public void Draw(int width, int height, TimeSpan elapsed, bool help, bool askingToQuit)
+    public void Draw(int width, int height, TimeSpan elapsed, bool help, bool askingToQuit, string? prompt = null)
     {
         screen.Begin(width, height);
         var backend = show.Backend;
@@ -116,10 +122,28 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             x = screen.Put(x, y, s.MidiReceived);
             x = screen.Put(x, y, " received, ");
             x = screen.Put(x, y, s.MidiNotesSounding);
-            x = screen.Put(x, y, " notes sounding    ");
-            x = screen.Put(x, y, "OSC ", Style.Bold);
+            x = screen.Put(x, y, " notes sounding");
+            if (show.Router is { } router)
+            {
+                var note = router.LastNote;
+                if (note.Count > 0)
+                {
+                    x = screen.Put(x, y, ", last ch ", Style.Dim);
+                    x = screen.Put(x, y, note.Channel);
+                    x = screen.Put(x, y, note.Velocity > 0 ? " note " : " off ", Style.Dim);
+                    x = screen.Put(x, y, note.Note);
+                    if (note.Velocity > 0) x = screen.Put(screen.Put(x, y, " vel ", Style.Dim), y, note.Velocity);
+                }
+                var cc = router.LastControl;
+                if (cc.Count > 0) x = screen.Put(screen.Put(x, y, ", CC ", Style.Dim), y, cc.Controller);
+                if (router.PedalsDown > 0) x = screen.Put(x, y, ", pedal down", Style.Yellow);
+            }
+            y++;
+            x = screen.Put(1, y, "OSC  ", Style.Bold);
             x = screen.Put(x, y, s.OscReceived);
-            x = screen.Put(x, y, " received, ");
+            x = screen.Put(x, y, " received (");
+            x = screen.Put(x, y, oscPerSecond);
+            x = screen.Put(x, y, "/s), ");
             x = screen.Put(x, y, s.OscDropped, s.OscDropped > 0 ? Style.Yellow : Style.Normal);
             screen.Put(x, y, " dropped");
             screen.Put(screen.Put(width - 22, y, "GC ", Style.Dim), y, s.GcCollections, Style.Dim);
@@ -132,7 +156,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             x = screen.Put(x, y, clock.Tempo, "0.0");
             x = screen.Put(x, y, " BPM  beat ");
             x = screen.Put(x, y, clock.Beat, "0.00");
-            screen.Put(x + 2, y, clock.Source == Sync.SyncSource.Link ? "(Ableton Link)" : "(own clock)", Style.Dim);
+            screen.Put(x + 2, y, clock.Source switch { Sync.SyncSource.Link => "(Ableton Link)", Sync.SyncSource.Midi => "(MIDI clock)", Sync.SyncSource.Jack => "(JACK transport)", _ => "(own clock)" }, Style.Dim);
             y++;
         }
         y++;
@@ -157,37 +181,43 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         // keys and what the last one did
         screen.Bar(height - 1, Style.Title);
         if (askingToQuit) screen.Put(1, height - 1, "quit the show? y = yes, any other key = no", Style.Title);
+        else if (prompt is not null) screen.Put(1, height - 1, prompt, Style.Title);
         else
         {
-            x = screen.Put(1, height - 1, "p panic  r rollback  m mute  q quit  ? help", Style.Title);
+            x = screen.Put(1, height - 1, "p panic  r rollback  m mute  l learn  q quit  ? help", Style.Title);
             if (said.Length > 0 && Stopwatch.GetElapsedTime(saidAt) < TimeSpan.FromSeconds(5)) screen.Put(x + 3, height - 1, said, Style.Title);
         }
     }
 
+    /// <summary>Each watched file: watching, live (save to live), the error with its line, or rolled back; and the watchdog.</summary>
     private int Python(int y, IReadOnlyList<ReloadRecord> reloads, int height)
     {
-        if (reloads.Count == 0) return y;
-        // the newest record of each file: live, error at a line, rolled back
-        var shown = 0;
-        for (var i = reloads.Count - 1; i >= 0 && shown < 3 && y < height - 6; i--)
+        foreach (var file in watched)
         {
-            var r = reloads[i];
-            var newer = false;
-            for (var j = i + 1; j < reloads.Count; j++) newer |= reloads[j].File == r.File;
-            if (newer) continue;
+            if (y >= height - 6) break;
+            ReloadRecord? latest = null;
+            for (var i = reloads.Count - 1; i >= 0 && latest is null; i--)
+                if (reloads[i].File == file || Path.GetFileName(reloads[i].File) == Path.GetFileName(file)) latest = reloads[i];
             var x = screen.Put(1, y, "python ", Style.Bold);
-            x = screen.Put(x, y, Path.GetFileName(r.File));
-            if (r.RolledBack is not null) screen.Put(x + 2, y, "rolled back", Style.Yellow);
-            else if (r.Ok)
+            x = screen.Put(x, y, Path.GetFileName(file));
+            if (latest is null) screen.Put(x + 2, y, "watching for saves", Style.Dim);
+            else if (latest.RolledBack is not null) screen.Put(x + 2, y, "rolled back", Style.Yellow);
+            else if (latest.Ok)
             {
                 x = screen.Put(x + 2, y, "live", Style.Green);
                 x = screen.Put(x, y, " (save to live ");
-                x = screen.Put(x, y, r.SaveToLiveMilliseconds, "0");
+                x = screen.Put(x, y, latest.SaveToLiveMilliseconds, "0");
                 screen.Put(x, y, " ms)");
             }
-            else screen.Put(x + 2, y, r.Error ?? "error", Style.Red);
+            else screen.Put(x + 2, y, latest.Error ?? "error", Style.Red);
             y++;
-            shown++;
+        }
+        var interrupts = show.PythonInterrupts;
+        if (interrupts > 0)
+        {
+            var x = screen.Put(1, y, "python watchdog: ", Style.Bold);
+            screen.Put(screen.Put(x, y, interrupts, Style.Yellow), y, " interrupt(s) of code past its budget", Style.Yellow);
+            y++;
         }
         return y;
     }
@@ -199,6 +229,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             "p   panic: every note off, MIDI notes released (the instruments patch.yaml keeps play on)",
             "r   rollback: the previous Python code goes live again at the next k-cycle",
             "m   mute / unmute: a 50 ms fade of the output, never a click (the recording hears it too)",
+            "l   MIDI learn: type a control channel's name, Enter, move a controller: routed now and written to patch.yaml",
             "q   quit: asks first; Ctrl+C stops at once, as in plain mode",
             "?   this help (any key closes it)",
             "",

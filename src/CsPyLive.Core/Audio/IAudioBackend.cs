@@ -35,6 +35,12 @@ public interface IAudioBackend : IDisposable
     string? OpenMidiInput(IRawMidiReceiver receiver) => null;
 
     /// <summary>
+    /// Gives the backend a MIDI output port (JACK: <c>midi_out</c>) that <paramref name="source"/> fills at the end of
+    /// each period's callback; returns the port's name, or null if the backend has no MIDI. Before <see cref="Start"/>.
+    /// </summary>
+    string? OpenMidiOutput(IMidiOutputSource source) => null;
+
+    /// <summary>
     /// How many sources feed the MIDI input port now (JACK: its connections), or -1 when the backend cannot say or
     /// has no port open. A control thread polls it: a keyboard unplugged with a key down leaves a note to release.
     /// </summary>

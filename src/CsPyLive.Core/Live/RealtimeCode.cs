@@ -35,7 +35,8 @@ internal static class RealtimeCode
         typeof(TimedAction), typeof(PFields), typeof(OscActions), typeof(ShowPanic), typeof(Audio.AudioBuffers), typeof(ReportBudget),
         typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock), typeof(Sync.HostTimeFilter),
         typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade),
-        typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState),
+        typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState), typeof(Sync.MidiClockFollower), typeof(Sync.MidiClockOut),
+        typeof(Sync.BeatPosition), typeof(Audio.MidiOutputBuffer),
     ];
 
     /// <summary>The same for code that calls into libpython: compiled once it is loaded (compiling binds the library).</summary>
@@ -49,7 +50,7 @@ internal static class RealtimeCode
     ];
 
     /// <summary>And for libjack, once a JACK backend has loaded it.</summary>
-    private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack)];
+    private static readonly Type[] JackTypes = [typeof(JackAudioBackend), typeof(Audio.Jack.Interop.Jack), typeof(JackClient)];
 
     /// <summary>And for PortAudio, once loaded; the ASIO path is managed code (NAudio raises it) and always compiled.</summary>
     private static readonly Type[] PortAudioTypes = [typeof(Audio.PortAudio.PortAudioBackend), typeof(Audio.PortAudio.Interop.PortAudio)];
@@ -73,7 +74,7 @@ internal static class RealtimeCode
     private static readonly (Type Type, string Method)[] JackHotPath =
     [
         (typeof(JackAudioBackend), "Interleave"), (typeof(JackAudioBackend), "Deinterleave"),
-        (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
+        (typeof(JackAudioBackend), "ReadMidi"), (typeof(JackAudioBackend), "WriteMidi"), (typeof(JackAudioBackend), "Process"), (typeof(JackAudioBackend), "OnProcess"),
     ];
 
     /// <summary>
@@ -105,6 +106,14 @@ internal static class RealtimeCode
         ref var first = ref fields[0];
         first += 1;
         Csound.Interop.FloatRounding.Restore(Csound.Interop.FloatRounding.EnterDownward());
+        // MIDI clock in and out (MidiClockFollower.Receive, MidiClockOut): byte spans of a message, pinned for JACK
+        var message = new byte[3];
+        var count = new int[1];
+        var clockBuffer = new Audio.MidiOutputBuffer(64, stackalloc byte[16], count);
+        clockBuffer.Write(0, message.AsSpan(0, 1));
+        clockBuffer.Write(0, message);
+        foreach (var b in (ReadOnlySpan<byte>)message) count[0] += b;
+        Audio.MidiOutputBuffer.Pin(message);
         // the meters' windows (OutputMeters.Measure): their per-channel inline arrays, read and written by index
         // (by a variable index, as there: a constant index compiles to another helper)
         var window = new MeterWindow();

@@ -49,10 +49,13 @@ public sealed class Show : IDisposable
     private long gcBefore;
     private readonly QueueReport? queues;
     private readonly Replay.ShowLogWriter? showLog;
+    private readonly MidiRouter? router;
+    private MidiLearn? learning;
     private readonly BeatClock? clock;
     private readonly LinkSession? link;
     private readonly MeterTap? meterTap;
     private readonly ShowTimeline? timeline;
+    private MidiClockOut? clockOut;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
@@ -91,7 +94,7 @@ public sealed class Show : IDisposable
             panic = new ShowPanic(engine, ShowPanic.OrchestraInstruments(File.ReadAllText(options.Patch.CsdPath), options.PanicKeep), inputs, options.PanicKeep);
             if (wantsMidi)
             {
-                IMidiDestination destination = csoundMidi ?? (IMidiDestination)new MidiRouter(sink, options.Midi);
+                IMidiDestination destination = csoundMidi ?? (IMidiDestination)(router = new MidiRouter(sink, options.Midi));
                 inputs.Add(options.MidiFile is { } file
                     ? new MidiFileInput(file.Path, file.File, sink, destination, backend.PeriodFrames, Warn)
                     : new MidiInputStream(sink, destination, Warn));
@@ -138,6 +141,9 @@ public sealed class Show : IDisposable
     /// <summary>The show log being played back, when this show is a replay.</summary>
     public Replay.ReplayInput? Replayed => inputs.OfType<Replay.ReplayInput>().FirstOrDefault();
 
+    /// <summary>Times the Python watchdog interrupted code that kept the audio thread past its budget.</summary>
+    public long PythonInterrupts => watchdog?.Interrupts ?? 0;
+
     /// <summary>Hot reload, when the show has it (for tests and benchmarks).</summary>
     internal ReloadService? Reload => reload;
 
@@ -161,6 +167,12 @@ public sealed class Show : IDisposable
 
     /// <summary>The output's mute (a short fade). Any thread.</summary>
     public OutputFade Fade => callback!.Fade;
+
+    /// <summary>The note router, when MIDI comes in through it; null otherwise (no MIDI, or <c>route: csound</c>).</summary>
+    public MidiRouter? Router => router;
+
+    /// <summary>MIDI learn, when MIDI comes in through the note router (not with <c>route: csound</c>); else null.</summary>
+    public MidiLearn? Learning => router is null ? null : learning ??= new MidiLearn(this, router);
 
     /// <summary>
     /// Plays until the duration has been produced, the score ends, or <paramref name="cancel"/> fires; then closes the
@@ -189,6 +201,8 @@ public sealed class Show : IDisposable
                 if (!cancel.IsCancellationRequested && !audio.ScoreEnded && audio.FramesPlayed < limit) return true;
                 audio.RequestJitCount(); // the audio thread reads its own count at the end of its next callback
                 while (audio.JitCountPending && audio.WaitForCallbackGap()) { }
+                clockOut?.RequestStop(); // MIDI clock's receivers stop with us
+                while (clockOut?.StopPending == true && audio.WaitForCallbackGap()) { }
                 return false;
             });
         }
@@ -244,6 +258,7 @@ public sealed class Show : IDisposable
             try
             {
                 session = LinkSession.Create(options.Sync.Tempo);
+                if (options.Sync.StartStop) session.StartStopSync = true;
                 session.Enable(true);
             }
             catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
@@ -252,14 +267,33 @@ public sealed class Show : IDisposable
                 throw new InputUnavailableException($"--sync link: {e.Message}", e);
             }
         }
-        var beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        BeatClock beatClock;
+        if (options.Sync.Source == SyncSource.Midi)
+        {
+            var follower = new MidiClockFollower(engine.SampleRate);
+            var port = backend!.OpenMidiInput(follower)
+                ?? throw new InputUnavailableException($"--sync midi needs the JACK backend: the {backend.Name} backend has no MIDI input");
+            beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, follower);
+            Say($"beat clock: MIDI clock into {port} (24 ppqn, start/stop/continue, song position); {options.Sync.Tempo:0.##} BPM until it ticks");
+        }
+        else
+        {
+            beatClock = new BeatClock(options.Sync, engine.SampleRate, engine, session);
+        }
+        if (options.Sync.MidiClockOut)
+        {
+            clockOut = new MidiClockOut(beatClock);
+            var port = backend!.OpenMidiOutput(clockOut)
+                ?? throw new InputUnavailableException($"--midi-clock-out needs the JACK backend: the {backend.Name} backend has no MIDI output");
+            Say($"MIDI clock out on {port} (24 ppqn at the beat clock's tempo)");
+        }
         beatClock.OutputLatencyFrames = backend!.OutputLatencyFrames;
         engine.KCycleObserver = beatClock;
         CsPyLiveModule.Clock = beatClock;
         if (session is not null)
             Say($"beat clock: Ableton Link, joined at {options.Sync.Tempo:0.##} BPM if no peer is there (quantum {options.Sync.Quantum:0.##}); " +
                 $"output latency {beatClock.OutputLatencyFrames} frames");
-        else if (!options.IsRender && options.Sync != new SyncConfig())
+        else if (!options.IsRender && options.Sync.Source == SyncSource.None && options.Sync with { MidiClockOut = false } != new SyncConfig())
             Say($"beat clock: the host's own at {options.Sync.Tempo:0.##} BPM (quantum {options.Sync.Quantum:0.##})");
         return (beatClock, session);
     }

@@ -43,6 +43,10 @@ public sealed record ShowRequest
     public string? Sync { get; init; }
     /// <summary><c>--reload-at beat|bar</c>: a hot reload goes live on the next boundary of the timeline.</summary>
     public string? ReloadAt { get; init; }
+    /// <summary>--midi-clock-out: send MIDI clock on the JACK port midi_out.</summary>
+    public bool MidiClockOut { get; init; }
+    /// <summary>--jack-transport-master: publish the beat clock to JACK's transport as its timebase master.</summary>
+    public bool JackTransportMaster { get; init; }
 }
 
 /// <summary>A reload scripted at a time of the piece (<c>render --reload</c>).</summary>
@@ -152,8 +156,20 @@ public sealed record ShowOptions
             null => config.Sync,
             "none" => config.Sync with { Source = SyncSource.None },
             "link" => config.Sync with { Source = SyncSource.Link },
-            _ => throw new ConfigException("--sync", $"'{r.Sync}' is not a clock source (link or none)", cli),
+            "midi" => config.Sync with { Source = SyncSource.Midi },
+            "jack" => config.Sync with { Source = SyncSource.Jack },
+            _ => throw new ConfigException("--sync", $"'{r.Sync}' is not a clock source (link, midi, jack or none)", cli),
         };
+        if (r.MidiClockOut) sync = sync with { MidiClockOut = true };
+        if (r.JackTransportMaster) sync = sync with { JackTransportMaster = true };
+        if (sync.Source is SyncSource.Midi or SyncSource.Jack && r.Output is not null)
+            throw new ConfigException(r.Sync is null ? "sync.source" : "--sync", $"{sync.Source.ToString().ToLowerInvariant()} needs a live show (play): a render has no clock to follow", r.Sync is null ? PatchConfig.FileName : cli);
+        if ((sync.Source is SyncSource.Midi or SyncSource.Jack || sync.MidiClockOut || sync.JackTransportMaster) && audio is not ("jack" or "auto") && r.Output is null)
+            throw new ConfigException(sync.MidiClockOut && sync.Source is not (SyncSource.Midi or SyncSource.Jack) ? "--midi-clock-out" : "--sync",
+                "needs the JACK backend (--audio jack or auto)", cli);
+        if (r.Output is not null) sync = sync with { MidiClockOut = false, JackTransportMaster = false }; // a render has no ports
+        if (sync.JackTransportMaster && sync.Source == SyncSource.Jack)
+            throw new ConfigException("--jack-transport-master", "cannot follow JACK's transport and lead it at once (--sync jack)", cli);
         if (sync.Source == SyncSource.Link && r.Output is not null)
             throw new ConfigException(r.Sync is null ? "sync.source" : "--sync", "link needs a live show (play): a render runs faster than the session's clock", r.Sync is null ? PatchConfig.FileName : cli);
         var reloadAt = r.ReloadAt switch

@@ -35,6 +35,7 @@ public sealed class MidiRouter : IMidiDestination
     private readonly double[] velocity = new double[Channels * Notes];
     private readonly int[] ccSlot = new int[Channels * Notes];
     private readonly int[] ccAliasSlot = new int[Channels * Notes];
+    private readonly bool[] ownAlias = new bool[Channels * Notes]; // a channel's own cc: entry, which learning leaves alone
     private readonly int[] bendSlot = new int[Channels];
     private readonly int[] pressureSlot = new int[Channels];
     private readonly int[] programSlot = new int[Channels];
@@ -45,6 +46,53 @@ public sealed class MidiRouter : IMidiDestination
     private readonly bool[] instrumentUsed = new bool[Channels];
     private int panicPending;
     private long received;
+    private long lastControl; // (count << 16) | (channel << 8) | controller, written by the audio thread
+    private long lastNote;    // (count << 24) | (channel << 16) | (note << 8) | velocity (0: a release)
+
+    /// <summary>
+    /// The last controller moved: how many have moved so far (changes with each), its MIDI channel (1..16) and number.
+    /// For MIDI learn; any thread.
+    /// </summary>
+    /// <summary>The last note played or released (velocity 0): for the dashboard; any thread.</summary>
+    public (long Count, int Channel, int Note, int Velocity) LastNote
+    {
+        get
+        {
+            var v = Volatile.Read(ref lastNote);
+            return (v >> 24, (int)((v >> 16) & 0xff) + 1, (int)((v >> 8) & 0xff), (int)(v & 0xff));
+        }
+    }
+
+    /// <summary>MIDI channels whose sustain pedal is down; any thread.</summary>
+    public int PedalsDown
+    {
+        get
+        {
+            var n = 0;
+            for (var c = 0; c < Channels; c++) n += Volatile.Read(ref pedalDown[c]) ? 1 : 0; // a benign race: a display
+            return n;
+        }
+    }
+
+    public (long Count, int Channel, int Controller) LastControl
+    {
+        get
+        {
+            var v = Volatile.Read(ref lastControl);
+            return (v >> 16, (int)((v >> 8) & 0xff) + 1, (int)(v & 0xff));
+        }
+    }
+
+    /// <summary>
+    /// MIDI learn: controller <paramref name="controller"/> on every MIDI channel (that has no alias of its own for it)
+    /// also writes control channel <paramref name="channelSlot"/>, from its next move on. Control thread; the audio
+    /// thread sees the new slot at its next read of it (an int written whole).
+    /// </summary>
+    public void Learn(int controller, int channelSlot)
+    {
+        for (var c = 0; c < Channels; c++)
+            if (!ownAlias[c * Notes + controller]) Volatile.Write(ref ccAliasSlot[c * Notes + controller], channelSlot);
+    }
 
     public MidiRouter(ActionSink sink, MidiConfig? config = null)
     {
@@ -62,6 +110,7 @@ public sealed class MidiRouter : IMidiDestination
             for (var n = 0; n < Notes; n++)
             {
                 ccSlot[c * Notes + n] = sink.ChannelSlot($"midi.{number}.cc{n}");
+                ownAlias[c * Notes + n] = cc?.Cc.ContainsKey(n) == true;
                 var alias = cc?.Cc.GetValueOrDefault(n) ?? config.Cc.GetValueOrDefault(n);
                 ccAliasSlot[c * Notes + n] = alias is null ? -1 : sink.ChannelSlot(alias);
             }
@@ -123,6 +172,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void NoteOn(int c, int note, int vel, long frame)
     {
+        Volatile.Write(ref lastNote, (((lastNote >> 24) + 1) << 24) | ((long)c << 16) | ((long)note << 8) | (uint)vel);
         var i = c * Notes + note;
         var p1 = instrument[c] + (note == 0 ? 128 : note) / 1000.0;
         if (sounding[i]) sink.Enqueue(TimedAction.Kill(frame, p1)); // re-struck (or held by the pedal): release the old one
@@ -142,6 +192,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void NoteOff(int c, int note, long frame)
     {
+        Volatile.Write(ref lastNote, (((lastNote >> 24) + 1) << 24) | ((long)c << 16) | ((long)note << 8));
         var i = c * Notes + note;
         if (!sounding[i]) return;
         if (pedalDown[c])
@@ -162,6 +213,7 @@ public sealed class MidiRouter : IMidiDestination
 
     private void Control(int c, int controller, int value, long frame)
     {
+        Volatile.Write(ref lastControl, (((lastControl >> 16) + 1) << 16) | ((long)c << 8) | (uint)controller);
         var normalised = value / 127.0;
         Write(ccSlot[c * Notes + controller], normalised, frame);
         var alias = ccAliasSlot[c * Notes + controller];

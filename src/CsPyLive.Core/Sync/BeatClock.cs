@@ -28,9 +28,11 @@ public sealed class BeatClock : IKCycleObserver
 {
     private readonly Engine? engine;
     private readonly LinkSession? link;
+    private readonly IBeatSource? follow;
+    private readonly bool linkStartStop;
     private readonly HostTimeFilter hostTimes;
     private readonly double sampleRate;
-    private readonly double quantum;
+    private double quantum;
     private readonly int tempoSlot = -1, beatSlot = -1, phaseSlot = -1, quantumSlot = -1, playingSlot = -1;
     private int outputLatencyFrames;
     private long requestedTempoBits; // a double's bits; 0: none
@@ -41,6 +43,9 @@ public sealed class BeatClock : IKCycleObserver
     private double anchorPhase;
     private double tempo;
     private double beatsPerFrame;
+    private bool moving = true; // false: the beat holds (a followed clock stopped)
+    private bool playing = true;
+    private long periodFirstFrame;
     // What the last k-cycle saw, for Python and the status line.
     private double beat;
     private double barPhase;
@@ -52,6 +57,20 @@ public sealed class BeatClock : IKCycleObserver
     /// <paramref name="config"/>'s start tempo. Control thread, before the engine performs.
     /// </summary>
     public BeatClock(SyncConfig config, double sampleRate, Engine? engine, LinkSession? link = null)
+        : this(config, sampleRate, engine, link, null)
+    {
+    }
+
+    /// <summary>
+    /// A clock that follows <paramref name="source"/> (MIDI clock, JACK transport), whose <see cref="SyncSource"/>
+    /// is <paramref name="config"/>'s. Control thread, before the engine performs.
+    /// </summary>
+    public BeatClock(SyncConfig config, double sampleRate, Engine? engine, IBeatSource source)
+        : this(config, sampleRate, engine, null, source)
+    {
+    }
+
+    private BeatClock(SyncConfig config, double sampleRate, Engine? engine, LinkSession? link, IBeatSource? source)
     {
         config.Validate();
         this.engine = engine;
@@ -61,7 +80,10 @@ public sealed class BeatClock : IKCycleObserver
         tempo = config.Tempo;
         beatsPerFrame = tempo / (60.0 * sampleRate);
         hostTimes = new HostTimeFilter(sampleRate);
-        Source = link is null ? SyncSource.None : SyncSource.Link;
+        follow = source;
+        linkStartStop = link is not null && config.StartStop;
+        Source = link is not null ? SyncSource.Link : source is not null ? config.Source : SyncSource.None;
+        if (source is not null) playing = false; // until the source says it plays
         if (engine is not null)
         {
             tempoSlot = engine.ChannelSlot("tempo");
@@ -74,8 +96,14 @@ public sealed class BeatClock : IKCycleObserver
 
     public SyncSource Source { get; }
 
-    /// <summary>Beats a bar.</summary>
-    public double Quantum => quantum;
+    /// <summary>Beats a bar (JACK transport's beats_per_bar when it follows one). Any thread.</summary>
+    public double Quantum => Volatile.Read(ref quantum);
+
+    /// <summary>Whether the timeline plays: Link's start/stop state, the followed clock's transport; always with the host's own clock. Any thread.</summary>
+    public bool Playing => Volatile.Read(ref playing);
+
+    /// <summary>The first frame of the period being computed (or last computed). Any thread.</summary>
+    public long PeriodFirstFrame => Volatile.Read(ref periodFirstFrame);
 
     /// <summary>The tempo the last period played, in BPM. Any thread.</summary>
     public double Tempo => Volatile.Read(ref tempo);
@@ -109,7 +137,7 @@ public sealed class BeatClock : IKCycleObserver
     /// </summary>
     public bool SetTempo(double bpm)
     {
-        if (!SyncConfig.IsTempo(bpm)) return false;
+        if (!SyncConfig.IsTempo(bpm) || follow is not null) return false;
         if (link is not null) link.SetTempo(bpm);
         else RequestTempo(bpm);
         return true;
@@ -121,7 +149,7 @@ public sealed class BeatClock : IKCycleObserver
     /// </summary>
     public bool RequestTempo(double bpm)
     {
-        if (!SyncConfig.IsTempo(bpm)) return false;
+        if (!SyncConfig.IsTempo(bpm) || follow is not null) return false;
         Interlocked.Exchange(ref requestedTempoBits, BitConverter.DoubleToInt64Bits(bpm));
         return true;
     }
@@ -134,18 +162,26 @@ public sealed class BeatClock : IKCycleObserver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginPeriod(long firstFrame)
     {
+        Volatile.Write(ref periodFirstFrame, firstFrame);
         var requested = Interlocked.Exchange(ref requestedTempoBits, 0);
-        if (link is not null)
+        if (follow is not null)
+        {
+            var position = new BeatPosition { Beat = anchorBeat + BeatsSince(firstFrame), Tempo = tempo, Quantum = quantum, Playing = playing, Moving = moving };
+            follow.Locate(firstFrame, ref position);
+            if (position.Quantum >= 1) quantum = position.Quantum;
+            MoveAnchor(firstFrame, position.Beat, Wrap(position.Beat), position.Tempo >= SyncConfig.MinTempo ? position.Tempo : tempo, position.Moving, position.Playing);
+        }
+        else if (link is not null)
         {
             var hostTime = LinkSession.HostTimeMicros(hostTimes.At(firstFrame, link.ClockMicros), outputLatencyFrames, (int)sampleRate);
             if (requested != 0) link.AudioRequestTempo(BitConverter.Int64BitsToDouble(requested), hostTime);
             link.CaptureAudio(hostTime, quantum, out var state);
-            MoveAnchor(firstFrame, state.Beat, state.Phase, state.Tempo);
+            MoveAnchor(firstFrame, state.Beat, state.Phase, state.Tempo, true, !linkStartStop || state.IsPlaying);
         }
         else if (requested != 0)
         {
             var beats = BeatsSince(firstFrame);
-            MoveAnchor(firstFrame, anchorBeat + beats, Wrap(anchorPhase + beats), BitConverter.Int64BitsToDouble(requested));
+            MoveAnchor(firstFrame, anchorBeat + beats, Wrap(anchorPhase + beats), BitConverter.Int64BitsToDouble(requested), true, true);
         }
     }
 
@@ -164,7 +200,7 @@ public sealed class BeatClock : IKCycleObserver
         engine.WriteHostChannel(beatSlot, b);
         engine.WriteHostChannel(phaseSlot, phase);
         engine.WriteHostChannel(quantumSlot, quantum);
-        engine.WriteHostChannel(playingSlot, 1);
+        engine.WriteHostChannel(playingSlot, playing ? 1 : 0);
     }
 
     /// <summary>
@@ -177,7 +213,7 @@ public sealed class BeatClock : IKCycleObserver
     {
         if (to == QuantizeTo.None) return notBefore;
         long frame;
-        double phase0, perFrame;
+        double phase0, perFrame, unit;
         var spinner = new SpinWait();
         while (true)
         {
@@ -185,19 +221,28 @@ public sealed class BeatClock : IKCycleObserver
             frame = Volatile.Read(ref anchorFrame);
             phase0 = Volatile.Read(ref anchorPhase);
             perFrame = Volatile.Read(ref beatsPerFrame);
+            unit = to == QuantizeTo.Bar ? Volatile.Read(ref quantum) : 1.0;
             Interlocked.MemoryBarrier();
             if ((v & 1) == 0 && Volatile.Read(ref version) == v) break;
             spinner.SpinOnce(sleep1Threshold: -1);
         }
-        var unit = to == QuantizeTo.Bar ? quantum : 1.0;
         var phaseThen = phase0 + (notBefore - frame) * perFrame;
         var boundary = Math.Ceiling(phaseThen / unit - 1e-9) * unit; // a boundary a hair before: that one
         var at = frame + (long)Math.Ceiling((boundary - phase0) / perFrame - 1e-6);
         return Math.Max(at, notBefore);
     }
 
+    /// <summary>Whether the beat advances with the frames (false: a followed clock holds it). Audio thread.</summary>
+    public bool Moving => moving;
+
+    /// <summary>The beat at <paramref name="frame"/> as the timeline of this period says. Audio thread, after <see cref="BeginPeriod"/>.</summary>
+    public double BeatAt(long frame) => anchorBeat + BeatsSince(frame);
+
+    /// <summary>The (fractional) frame at which this period's timeline reaches <paramref name="atBeat"/>. Audio thread, after <see cref="BeginPeriod"/>.</summary>
+    public double FrameOfBeat(double atBeat) => anchorFrame + (atBeat - anchorBeat) * 60.0 * sampleRate / tempo;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double BeatsSince(long frame) => (frame - anchorFrame) * tempo / (60.0 * sampleRate); // exact for whole bars at common rates
+    private double BeatsSince(long frame) => moving ? (frame - anchorFrame) * tempo / (60.0 * sampleRate) : 0; // exact for whole bars at common rates
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Wrap(double phase)
@@ -206,9 +251,11 @@ public sealed class BeatClock : IKCycleObserver
         return p < 0 ? p + quantum : p;
     }
 
-    private void MoveAnchor(long frame, double atBeat, double phase, double bpm)
+    private void MoveAnchor(long frame, double atBeat, double phase, double bpm, bool advancing, bool isPlaying)
     {
         var v = Interlocked.Increment(ref version); // odd: readers retry
+        moving = advancing;
+        Volatile.Write(ref playing, isPlaying);
         anchorFrame = frame;
         anchorBeat = atBeat;
         anchorPhase = phase;

@@ -10,6 +10,12 @@ public enum SyncSource
 
     /// <summary>An Ableton Link session on the local network (tempo and phase shared with its peers).</summary>
     Link,
+
+    /// <summary>MIDI clock (24 ticks a beat, start/stop/continue, song position) into the JACK MIDI input.</summary>
+    Midi,
+
+    /// <summary>The JACK server's transport: its BBT position, tempo and rolling state.</summary>
+    Jack,
 }
 
 /// <summary>A quantized action's boundary: the next beat or the next bar of the shared timeline.</summary>
@@ -24,7 +30,7 @@ public enum QuantizeTo
 }
 
 /// <summary>
-/// The <c>sync:</c> section of patch.yaml: <c>source: link|none</c>, <c>quantum: 4</c> (beats a bar),
+/// The <c>sync:</c> section of patch.yaml: <c>source: link|midi|jack|none</c>, <c>quantum: 4</c> (beats a bar),
 /// <c>tempo: 120</c> (the start tempo: the session's when this peer is the first, the host's own clock's otherwise).
 /// The command line's <c>--sync</c> overrides <see cref="Source"/>. Control thread.
 /// </summary>
@@ -41,10 +47,22 @@ public sealed record SyncConfig
     /// <summary>The start tempo in BPM.</summary>
     public double Tempo { get; init; } = 120;
 
+    /// <summary>Send MIDI clock (24 ppqn, start, stop) at the beat clock's tempo on the JACK port <c>midi_out</c>.</summary>
+    public bool MidiClockOut { get; init; }
+
+    /// <summary>With Link: share start/stop with the session (Link's start/stop sync); <c>playing</c> follows it.</summary>
+    public bool StartStop { get; init; }
+
+    /// <summary>Become JACK's timebase master: publish the beat clock's tempo and BBT to the transport.</summary>
+    public bool JackTransportMaster { get; init; }
+
     public static readonly YamlSchema<SyncConfig> Yaml = new YamlSchema<SyncConfig>()
         .Key("source", (c, v) => c with { Source = v.Enum<SyncSource>() })
         .Key("quantum", (c, v) => c with { Quantum = v.Double() })
-        .Key("tempo", (c, v) => c with { Tempo = v.Double() });
+        .Key("tempo", (c, v) => c with { Tempo = v.Double() })
+        .Key("midi_clock_out", (c, v) => c with { MidiClockOut = v.Bool() })
+        .Key("start_stop", (c, v) => c with { StartStop = v.Bool() })
+        .Key("jack_transport_master", (c, v) => c with { JackTransportMaster = v.Bool() });
 
     /// <summary>Throws <see cref="ConfigException"/> for a quantum or tempo out of range.</summary>
     public void Validate()

@@ -56,7 +56,7 @@ public sealed partial class DashboardTests
         Assert.Matches(@"the same line \(×\d+\)", second.Screen);
         Assert.Single(Regex.Matches(second.Screen, "the same line")); // one line, counted, not a screenful
         Assert.Matches(@"DSP load \d+\.\d% mean, \d+\.\d% peak", second.Screen);
-        Assert.Contains("p panic  r rollback  m mute  q quit  ? help", second.Screen);
+        Assert.Contains("p panic  r rollback  m mute  l learn  q quit  ? help", second.Screen);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed partial class DashboardTests
         var (program, prefix) = ProcessRunner.CsPyLiveCommand;
         using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", patch, "--audio", "null", "--duration", "60"],
             new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
-        Assert.True(term.WaitFor(s => s.Contains("watching markov.py"), TimeSpan.FromSeconds(30)).Found, term.Screen());
+        Assert.True(term.WaitFor(s => s.Contains("python markov.py  watching for saves"), TimeSpan.FromSeconds(30)).Found, term.Screen());
         var py = Path.Combine(patch, "markov.py");
         var saved = Stopwatch.StartNew();
         File.AppendAllText(py, "\n\ndef broken(:\n");
@@ -102,6 +102,8 @@ public sealed partial class DashboardTests
         // The issue asks for 1 s; the machines are shared, so the test allows 2 and the note reports what it measured.
         Assert.True(saved.Elapsed < TimeSpan.FromSeconds(2), $"shown after {saved.Elapsed.TotalMilliseconds:0} ms");
         Console.WriteLine($"broken save on screen after {saved.Elapsed.TotalMilliseconds:0} ms");
+        var row = term.WaitFor(s => s.Contains($"python markov.py  markov.py:{line}: SyntaxError"), TimeSpan.FromSeconds(5)); // and the file's row says it
+        Assert.True(row.Found, row.Screen);
     }
 
     [Fact]
@@ -122,5 +124,64 @@ public sealed partial class DashboardTests
         Assert.True(large.Found, large.Screen);
         Assert.Matches(@"out 1 █+", large.Screen);
         Assert.Contains("the same line", large.Screen);
+    }
+}
+
+/// <summary>MIDI learn from the dashboard: a MIDI file moves CC 74; the performer names a channel and it is routed.</summary>
+public sealed class DashboardMidiLearnTests
+{
+    private const string Orchestra = """
+        <CsoundSynthesizer>
+        <CsInstruments>
+        sr = 48000
+        ksmps = 32
+        nchnls = 2
+        0dbfs = 1
+        instr 1
+          kc chnget "cutoff"
+          if kc > 0 then
+            printks "cutoff is %.3f\n", 0.5, kc
+          endif
+        endin
+        </CsInstruments>
+        <CsScore>
+        i1 0 -1
+        f0 3600
+        </CsScore>
+        </CsoundSynthesizer>
+        """;
+
+    [Fact]
+    public void L_then_a_name_routes_the_next_controller_at_once_and_writes_patch_yaml_with_its_comments()
+    {
+        using var dir = new TempDir();
+        var patch = dir.File("learn");
+        Directory.CreateDirectory(patch);
+        File.WriteAllText(Path.Combine(patch, "learn.csd"), Orchestra);
+        const string yaml = "# my keyboard\nmidi:\n  route: score   # notes become events\n";
+        File.WriteAllText(Path.Combine(patch, "patch.yaml"), yaml);
+        // CC 74 on channel 1 at 100 (0.787), every 0.1 s for 30 s, from 2 s on
+        var events = new List<byte[]> { Midi.MidiFileBytes.At(0, Midi.MidiFileBytes.Tempo(500000)), Midi.MidiFileBytes.At(1920, 0xB0, 74, 100) };
+        for (var i = 0; i < 300; i++) events.Add(Midi.MidiFileBytes.At(96, 0xB0, 74, 100));
+        var mid = Midi.MidiFileBytes.Write(dir.File("cc.mid"), Midi.MidiFileBytes.Concat(Midi.MidiFileBytes.Header(0, 1, 960),
+            Midi.MidiFileBytes.Track(Midi.MidiFileBytes.Concat([.. events, Midi.MidiFileBytes.EndOfTrack]))));
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", patch, "--audio", "null", "--midi", mid, "--duration", "40"],
+            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        Assert.True(term.WaitFor(s => s.Contains("l learn"), TimeSpan.FromSeconds(30)).Found, term.Screen());
+        Assert.DoesNotContain("cutoff is", term.Screen()); // nothing routes CC 74 to it yet
+        term.Keys("l");
+        Assert.True(term.WaitFor(s => s.Contains("learn: the control channel's name"), TimeSpan.FromSeconds(5)).Found, term.Screen());
+        term.Keys("-l", "cutoff");
+        term.Keys("Enter");
+        var learnt = term.WaitFor(s => s.Contains("learned: CC 74 -> channel 'cutoff'"), TimeSpan.FromSeconds(15));
+        Assert.True(learnt.Found, learnt.Screen);
+        var heard = term.WaitFor(s => s.Contains("cutoff is 0.787"), TimeSpan.FromSeconds(5)); // works at once, in the running show
+        Assert.True(heard.Found, heard.Screen);
+        Assert.Contains(", CC 74", heard.Screen); // the inputs row names the last controller
+        var written = File.ReadAllText(Path.Combine(patch, "patch.yaml"));
+        Assert.StartsWith("# my keyboard\nmidi:\n  cc:\n    74: cutoff  # learned ", written);
+        Assert.EndsWith("\n  route: score   # notes become events\n", written);
+        Assert.Equal("cutoff", CsPyLive.Live.PatchConfig.Load(patch).Midi.Cc[74]); // the next show has it too
     }
 }

@@ -113,9 +113,10 @@ public sealed class BeatClockTests
         var config = PatchConfig.Parse("sync:\n  source: link\n  quantum: 3\n  tempo: 96.5\n");
         Assert.Equal(new SyncConfig { Source = SyncSource.Link, Quantum = 3, Tempo = 96.5 }, config.Sync);
         Assert.Equal(new SyncConfig(), PatchConfig.Parse("midi: {}").Sync);
-        Assert.Contains("sync.source", Assert.Throws<ConfigException>(() => PatchConfig.Parse("sync:\n  source: midi\n")).Message);
+        Assert.Equal(new SyncConfig { Source = SyncSource.Midi, MidiClockOut = true }, PatchConfig.Parse("sync: {source: midi, midi_clock_out: true}").Sync);
+        Assert.Contains("sync.source", Assert.Throws<ConfigException>(() => PatchConfig.Parse("sync:\n  source: mtc\n")).Message);
         Assert.Contains("sync.tempo", Assert.Throws<ConfigException>(() => PatchConfig.Parse("sync:\n  tempo: 2000\n")).Message);
-        Assert.Contains("allowed here: source, quantum, tempo", Assert.Throws<ConfigException>(() => PatchConfig.Parse("sync:\n  bpm: 100\n")).Message);
+        Assert.Contains("allowed here: source, quantum, tempo, midi_clock_out, start_stop, jack_transport_master", Assert.Throws<ConfigException>(() => PatchConfig.Parse("sync:\n  bpm: 100\n")).Message);
     }
 
     [Fact]

@@ -63,7 +63,8 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
     private GCHandle self;
     private JackClient? client;
     private IAudioCallback? callback;
-    private IRawMidiReceiver? midiReceiver;
+    private IRawMidiReceiver[] midiReceivers = []; // each gets every event (the note input, the MIDI clock follower)
+    private IMidiOutputSource? midiOutput;
     private Thread? supervisor;
     private int state = (int)State.Open;
     private bool runActive;               // AboutToStart was called and Stopped not yet; under clientLock
@@ -151,9 +152,20 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
         lock (clientLock)
         {
             if (Current != State.Open || client is null) throw new InvalidOperationException("open MIDI input before starting");
-            midiReceiver = receiver;
+            midiReceivers = [.. midiReceivers, receiver];
             client.RegisterMidiInput();
             return $"{client.Name}:midi_in";
+        }
+    }
+
+    public string? OpenMidiOutput(IMidiOutputSource source)
+    {
+        lock (clientLock)
+        {
+            if (Current != State.Open || client is null) throw new InvalidOperationException("open MIDI output before starting");
+            midiOutput = source;
+            client.RegisterMidiOutput();
+            return $"{client.Name}:midi_out";
         }
     }
 
@@ -195,7 +207,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
             Process = &OnProcess, Xrun = &OnXrun, BufferSize = &OnBufferSize, Shutdown = &OnShutdown,
             Arg = GCHandle.ToIntPtr(self),
         };
-        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, jackCallbacks, midiReceiver is not null);
+        var c = JackClient.Open(options.ClientName, outputChannels, inputChannels, jackCallbacks, midiReceivers.Length > 0, midiOutput is not null);
         if (c.SampleRate != SampleRate)
         {
             c.Dispose();
@@ -262,7 +274,7 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
                 Interlocked.Increment(ref reconnects);
                 options.Log?.Invoke($"reconnected to JACK as '{client.Name}' ({client.SampleRate} Hz, " +
                     $"{client.BufferSize} frames a period); playing resumes" +
-                    (midiReceiver is null ? "" : "; MIDI notes held before the outage were released (their note-offs may be lost)"));
+                    (midiReceivers.Length == 0 ? "" : "; MIDI notes held before the outage were released (their note-offs may be lost)"));
                 return;
             }
             catch (JackServerUnavailableException)
@@ -322,28 +334,47 @@ public sealed unsafe class JackAudioBackend : IAudioBackend
             Deinterleave(done, n);
             done += n;
         }
+        if (c.MidiOutputPort != 0) WriteMidi(c.MidiOutputPort, frames);
         Interlocked.Increment(ref callbacks);
         Interlocked.Add(ref processTicks, Stopwatch.GetTimestamp() - start);
     }
 
-    /// <summary>Hands this period's MIDI events, with their frame offsets, to the receiver before any audio is made.</summary>
+    /// <summary>Hands this period's MIDI events, with their frame offsets, to the receivers before any audio is made.</summary>
     private void ReadMidi(nint port, int frames)
     {
-        var receiver = midiReceiver!;
+        var receivers = midiReceivers;
         var buffer = jack_port_get_buffer(port, (uint)frames);
         var count = jack_midi_get_event_count(buffer);
         Interop.jack_midi_event_t e;
         for (uint i = 0; i < count; i++)
         {
             if (jack_midi_event_get(&e, buffer, i) != 0) continue;
-            try
+            for (var r = 0; r < receivers.Length; r++)
             {
-                receiver.Receive(new ReadOnlySpan<byte>(e.buffer, (int)e.size), (int)e.time);
+                try
+                {
+                    receivers[r].Receive(new ReadOnlySpan<byte>(e.buffer, (int)e.size), (int)e.time);
+                }
+                catch
+                {
+                    Interlocked.Increment(ref callbackErrors);
+                }
             }
-            catch
-            {
-                Interlocked.Increment(ref callbackErrors);
-            }
+        }
+    }
+
+    /// <summary>The period's MIDI out (the clock), written after the period was computed, at frames inside it.</summary>
+    private void WriteMidi(nint port, int frames)
+    {
+        var buffer = jack_port_get_buffer(port, (uint)frames);
+        jack_midi_clear_buffer(buffer);
+        try
+        {
+            midiOutput?.WriteMidi(new MidiOutputBuffer(buffer, frames));
+        }
+        catch
+        {
+            Interlocked.Increment(ref callbackErrors);
         }
     }
 

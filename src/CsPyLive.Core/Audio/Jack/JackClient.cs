@@ -44,6 +44,8 @@ internal sealed unsafe class JackClient : IDisposable
     public nint[] InputPorts { get; }
     /// <summary>The MIDI input port <c>midi_in</c>, or 0 when none was asked for.</summary>
     public nint MidiInputPort { get; private set; }
+    /// <summary>The MIDI output port <c>midi_out</c>, or 0 when none was asked for.</summary>
+    public nint MidiOutputPort { get; private set; }
 
     /// <summary>
     /// Set from JACK's notification thread when the server shut down: the client is dead, nothing waits for its
@@ -84,6 +86,12 @@ internal sealed unsafe class JackClient : IDisposable
         if (MidiInputPort == 0) MidiInputPort = Register(handle, "midi_in", JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
     }
 
+    /// <summary>Registers the MIDI output port <c>midi_out</c> (once). Control thread, before activation.</summary>
+    public void RegisterMidiOutput()
+    {
+        if (MidiOutputPort == 0) MidiOutputPort = Register(handle, "midi_out", JackPortIsOutput, JACK_DEFAULT_MIDI_TYPE);
+    }
+
     static JackClient()
     {
         // libjack prints every failed attempt to reach a server ("Cannot connect to server socket...") to stderr;
@@ -100,7 +108,7 @@ internal sealed unsafe class JackClient : IDisposable
     /// installs <paramref name="callbacks"/>; not yet active. Throws <see cref="JackServerUnavailableException"/>
     /// when no server answers, <see cref="JackException"/> for anything else.
     /// </summary>
-    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks, bool midiInput)
+    public static JackClient Open(string name, int outputs, int inputs, in JackCallbacks callbacks, bool midiInput, bool midiOutput = false)
     {
         int status;
         var h = jack_client_open(name, JackNoStartServer, &status);
@@ -121,6 +129,7 @@ internal sealed unsafe class JackClient : IDisposable
             for (var i = 0; i < inputs; i++)
                 client.InputPorts[i] = Register(h, $"in_{i + 1}", JackPortIsInput);
             if (midiInput) client.RegisterMidiInput();
+            if (midiOutput) client.RegisterMidiOutput();
             if (jack_set_process_callback(h, callbacks.Process, callbacks.Arg) != 0
                 || jack_set_xrun_callback(h, callbacks.Xrun, callbacks.Arg) != 0
                 || jack_set_buffer_size_callback(h, callbacks.BufferSize, callbacks.Arg) != 0)

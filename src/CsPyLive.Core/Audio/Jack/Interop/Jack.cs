@@ -172,6 +172,7 @@ internal static unsafe partial class Jack
     /// queues an event at frame <c>time</c> of this cycle (events in time order). 0 on success.
     /// </summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_event_write")]
+    [SuppressGCTransition] // a copy into the port's buffer, on the process thread
     internal static partial int jack_midi_event_write(void* port_buffer, uint time, byte* data, nuint size);
 
     /// <summary><c>jack_nframes_t jack_last_frame_time(const jack_client_t*)</c>: the server's frame count at the start of this cycle.</summary>
@@ -180,6 +181,7 @@ internal static unsafe partial class Jack
 
     /// <summary><c>void jack_midi_clear_buffer(void* port_buffer)</c>: for output MIDI ports, once per cycle.</summary>
     [LibraryImport(JackLibrary.Name, EntryPoint = "jack_midi_clear_buffer")]
+    [SuppressGCTransition]
     internal static partial void jack_midi_clear_buffer(void* port_buffer);
 
     /// <summary>A JACK-owned C string as a .NET string (allocates: control threads only).</summary>
