@@ -42,7 +42,8 @@ internal sealed class Dashboard : IDisposable
         this.quit = quit;
         levels = new LevelMeters((int)show.Engine.SampleRate);
         meters = show.SubscribeMeters();
-        view = new DashboardView(screen, show, levels, log);
+        var instances = InstanceCounter.Start(show.Engine, show.Options.Patch.CsdPath, w => log.Write(MessageKind.Warning, "cspylive: " + w));
+        view = new DashboardView(screen, show, levels, log, instances);
         screen.Enter();
         drawing = new Thread(Draw) { IsBackground = true, Name = "cspylive-dashboard" };
         keys = new Thread(ReadKeys) { IsBackground = true, Name = "cspylive-keys" };
