@@ -24,6 +24,7 @@ echo "cspylive publish: linux-x64 (native)..." >&2
 native="$(scripts/build.sh native)"
 mkdir -p "$out/linux-x64"
 cp "$native" "$out/linux-x64/"
+cp "$(dirname "$native")"/libSkiaSharp.so "$(dirname "$native")"/libHarfBuzzSharp.so "$out/linux-x64/" # cspylive report (ADR 0019)
 if link="$(scripts/build-link-shim.sh 2>/dev/null)"; then cp "$link" "$out/linux-x64/"; else echo "cspylive publish: no Link shim (install ableton-link-dev libasio-dev)" >&2; fi
 extras "$out/linux-x64"
 

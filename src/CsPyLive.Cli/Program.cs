@@ -20,4 +20,5 @@ root.Subcommands.Add(RenderCommand.Create(config));
 root.Subcommands.Add(ReplayCommand.Create(config));
 root.Subcommands.Add(DevicesCommand.Create(config));
 root.Subcommands.Add(NewCommand.Create());
+root.Subcommands.Add(CsPyLive.Cli.Report.ReportCommand.Create());
 return root.Parse(args).Invoke();

@@ -18,6 +18,7 @@ internal sealed class Dashboard : IDisposable
     private readonly CancellationTokenSource quit;
     private readonly Screen screen = new(Console.OpenStandardOutput());
     private readonly LevelMeters levels;
+    private readonly MeterFeed meters;
     private readonly DashboardView view;
     private readonly Thread drawing;
     private readonly Thread keys;
@@ -40,7 +41,9 @@ internal sealed class Dashboard : IDisposable
         this.log = log;
         this.quit = quit;
         levels = new LevelMeters((int)show.Engine.SampleRate);
-        view = new DashboardView(screen, show, levels, log);
+        meters = show.SubscribeMeters();
+        var instances = InstanceCounter.Start(show.Engine, show.Options.Patch.CsdPath, w => log.Write(MessageKind.Warning, "cspylive: " + w));
+        view = new DashboardView(screen, show, levels, log, instances);
         screen.Enter();
         drawing = new Thread(Draw) { IsBackground = true, Name = "cspylive-dashboard" };
         keys = new Thread(ReadKeys) { IsBackground = true, Name = "cspylive-keys" };
@@ -60,7 +63,7 @@ internal sealed class Dashboard : IDisposable
             var now = Stopwatch.GetTimestamp();
             if (show.State == Show.Stage.Running)
             {
-                levels.Update(show.Meters);
+                levels.Update(meters);
                 if (learnStage == 2) WatchLearn();
                 if (Stopwatch.GetElapsedTime(lastSnapshot, now) >= TimeSpan.FromSeconds(1))
                 {

@@ -11,7 +11,7 @@ namespace CsPyLive.Cli.Dashboard;
 /// key line. Works from 80 × 24 up; the log takes what rows are left. Draws with literals and numbers only: a frame
 /// allocates nothing (the once-a-second snapshot aside).
 /// </summary>
-internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels, LogPane log)
+internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels, LogPane log, InstanceCounter? instances = null)
 {
     private const int MeterFrom = -60; // dBFS at the meter's left end
     private readonly string patch = Path.GetFileName(Path.GetDirectoryName(show.Options.Patch.CsdPath) is { Length: > 0 } d && File.Exists(Path.Combine(d, "patch.yaml")) ? d : show.Options.Patch.CsdPath);
@@ -115,6 +115,23 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         else x = screen.Put(x, y, "not recording", Style.Dim);
         if (show.Fade.Muted) screen.Put(x + 3, y, "MUTED", Style.Red);
         y++;
+        if (instances is not null)
+        {
+            // instances per instrument that has any: "instr 1×3  10×1  reverb×1"
+            x = screen.Put(1, y, "instr ", Style.Bold);
+            var none = true;
+            for (var i = 0; i < instances.Count; i++)
+            {
+                var n = instances.Active(i);
+                if (n <= 0) continue;
+                none = false;
+                x = screen.Put(x, y, instances.Name(i));
+                x = screen.Put(x, y, "×", Style.Dim);
+                x = screen.Put(x, y, n) + 2;
+            }
+            if (none) screen.Put(x, y, "none playing", Style.Dim);
+            y++;
+        }
         // inputs
         if (stats is { } s)
         {

@@ -3,7 +3,7 @@ using CsPyLive.Live;
 namespace CsPyLive.Cli.Dashboard;
 
 /// <summary>
-/// Turns the audio thread's 20 ms windows (<see cref="OutputMeters"/>) into what a performer reads: per channel the
+/// Turns the audio thread's 20 ms windows (<see cref="OutputMeters"/>, through the show's <see cref="MeterFeed"/>) into what a performer reads: per channel the
 /// peak and RMS since the last frame, a peak held for 2 s, the clips so far; and the DSP load (callback time over
 /// real time) as mean and peak over the last second. The dashboard's thread only; fixed arrays, no allocation.
 /// </summary>
@@ -34,7 +34,7 @@ internal sealed class LevelMeters(int sampleRate)
     public double LoadPeak { get; private set; }
 
     /// <summary>Takes the windows the audio thread finished; keeps the last values when there is none (paused).</summary>
-    public void Update(OutputMeters meters)
+    public void Update(MeterFeed meters)
     {
         var took = 0;
         Span<double> sums = stackalloc double[MeterWindow.MaxChannels];

@@ -169,6 +169,17 @@ public sealed unsafe partial class Engine : IDisposable
             throw new CsoundException($"{origin}: Csound could not compile it (its messages above say where)");
     }
 
+    /// <summary>
+    /// Compiles orchestra code into the engine (new instruments), before or between performances' k-cycles, and
+    /// starts <paramref name="scoreLine"/> if given (a line event, not recorded in the show log). Control thread.
+    /// </summary>
+    public void CompileOrchestra(string code, string origin, string? scoreLine = null)
+    {
+        ThrowIfDisposed();
+        if (csoundCompileOrc(csound, code) != 0) throw new CsoundException($"{origin}: Csound could not compile it (its messages above say where)");
+        if (scoreLine is not null) csoundInputMessage(csound, scoreLine);
+    }
+
     /// <summary>Starts the performance (instr 0 runs). Control thread, once, after compiling.</summary>
     public void Start()
     {

@@ -49,6 +49,9 @@ public sealed record LiveStats
     /// <summary><c>native-aot</c> (nothing is compiled at run time) or <c>jit</c>.</summary>
     public string Runtime { get; init; } = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "jit" : "native-aot";
 
+    /// <summary>The show second by second (<see cref="ShowTimeline"/>); empty in a snapshot taken while it plays.</summary>
+    public IReadOnlyList<TimelineRow> Timeline { get; init; } = [];
+
     public void WriteJson(string path)
     {
         using var stream = File.Create(path);
@@ -91,6 +94,29 @@ public sealed record LiveStats
         w.WriteBoolean("audio_thread_stuck", AudioThreadStuck);
         if (StartupMilliseconds is { } startup) w.WriteNumber("startup_ms", Math.Round(startup, 1)); else w.WriteNull("startup_ms");
         w.WriteString("runtime", Runtime);
+        WriteTimeline(w);
         w.WriteEndObject();
+    }
+
+    /// <summary><c>"timeline": [{"t":0,"load_mean":..,"load_peak":..,"xruns":..,"peak_dbfs":..,"osc":..,"midi":..,"events":[..]}, ...]</c>.</summary>
+    private void WriteTimeline(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("timeline");
+        foreach (var row in Timeline)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("t", row.Second);
+            w.WriteNumber("load_mean", Math.Round(row.LoadMean, 4));
+            w.WriteNumber("load_peak", Math.Round(row.LoadPeak, 4));
+            w.WriteNumber("xruns", row.Xruns);
+            if (row.PeakDbfs is { } db) w.WriteNumber("peak_dbfs", Math.Round(db, 1)); else w.WriteNull("peak_dbfs");
+            w.WriteNumber("osc", row.Osc);
+            w.WriteNumber("midi", row.Midi);
+            w.WriteStartArray("events");
+            foreach (var e in row.Events) w.WriteStringValue(e);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 }

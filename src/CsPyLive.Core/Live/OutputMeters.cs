@@ -6,8 +6,9 @@ namespace CsPyLive.Live;
 /// <summary>
 /// Levels and load, published by the audio thread for a live view: each callback adds its output and its time to the
 /// current <see cref="MeterWindow"/>; every ~20 ms of frames the window goes into a lock-free queue and a new one
-/// starts. The reader (the dashboard, on its own thread) takes the windows it has not seen. Nothing is allocated or
-/// locked on the audio thread, and a reader that falls behind only loses windows (counted), never delays a callback.
+/// starts. The one reader (<see cref="MeterTap"/>, on the show's control thread) takes them and fans them out to the
+/// timeline and the dashboard. Nothing is allocated or locked on the audio thread, and a reader that falls behind only
+/// loses windows (counted), never delays a callback.
 /// </summary>
 public sealed class OutputMeters(int sampleRate)
 {

@@ -53,13 +53,20 @@ public sealed class Show : IDisposable
     private MidiLearn? learning;
     private readonly BeatClock? clock;
     private readonly LinkSession? link;
+    private readonly MeterTap? meterTap;
+    private readonly ShowTimeline? timeline;
     private MidiClockOut? clockOut;
 
     /// <summary>Builds the show; throws what a user can cause (see the remarks). <paramref name="log"/> gets every message, on this thread.</summary>
     public Show(ShowOptions options, Action<MessageKind, string> log)
     {
         this.options = options;
-        this.log = log;
+        this.log = (kind, text) =>
+        {
+            if (ShowTimeline.IsMarkedError(kind, text))
+                timeline?.MarkError(engine.FramesPerformed / Math.Max(1, engine.SampleRate), text);
+            log(kind, text);
+        };
         if (options.PythonInterpreter is { } python) Python.CPython.PythonDiscovery.Configured = python; // before Python loads
         Directory.SetCurrentDirectory(options.Patch.Directory); // relative paths in the orchestra, as csound run there
         try
@@ -95,6 +102,8 @@ public sealed class Show : IDisposable
             if (options.OscListen is not null) inputs.Add(new OscInput(engine, sink, options.Osc, options.OscListen, panic, log, clock));
             foreach (var input in inputs) input.Attach(backend);
             callback = new ShowCallback(engine, recorder, inputs, observers, clock);
+            meterTap = new MeterTap(callback.Meters);
+            timeline = new ShowTimeline(engine.SampleRate, CountNow);
             queues = new QueueReport(engine, recorder, log);
             reload = StartReload(sink);
             if (options.Replay is { } replayed)
@@ -150,8 +159,11 @@ public sealed class Show : IDisposable
     /// <summary>The recording's file, if the show records.</summary>
     public string? RecordingFile => recorder?.Path;
 
-    /// <summary>Levels and load the audio thread publishes, for a live view.</summary>
-    public OutputMeters Meters => callback!.Meters;
+    /// <summary>
+    /// Levels and load the audio thread publishes, for a live view: a feed of its 20 ms windows from now on, which the
+    /// show's control loop fills (<see cref="MeterTap"/>). Any thread.
+    /// </summary>
+    public MeterFeed SubscribeMeters() => meterTap!.Subscribe();
 
     /// <summary>The output's mute (a short fade). Any thread.</summary>
     public OutputFade Fade => callback!.Fade;
@@ -173,6 +185,7 @@ public sealed class Show : IDisposable
         State = Stage.Running;
         if (!options.IsRender) Say(ShowReport.Describe(options, engine, backend!, inputs, recorder));
         var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
+        timeline!.FrameLimit = limit;
         gcBefore = CountCollections();
         var progress = options.IsRender ? new RenderProgress(options, engine.SampleRate, Say) : null;
         progress?.Start();
@@ -201,7 +214,11 @@ public sealed class Show : IDisposable
         engine.Messages.Drain(log, flush: true);
         showLog?.Close(Math.Min(callback!.FramesPlayed, limit)); // what the recording holds: a duration cuts it
         recorder?.Dispose(); // the recording is whole once the show has stopped, as the stats are
-        var stats = ShowReport.Measure(engine, backend!, callback!, inputs, reload, CountCollections() - gcBefore);
+        meterTap!.Pump(timeline);
+        var stats = ShowReport.Measure(engine, backend!, callback!, inputs, reload, CountCollections() - gcBefore) with
+        {
+            Timeline = timeline!.Finish(reload?.Reloader.Records ?? []),
+        };
         if (!options.IsRender)
             Say($"played {stats.SecondsPlayed:0.##} s: {stats.Callbacks} callbacks, {stats.Xruns} xruns, callback p99 {stats.P99CallbackMicroseconds} us, max {stats.MaxCallbackMicroseconds} us");
         if (options.Stats is { } path) stats.WriteJson(path);
@@ -327,6 +344,7 @@ public sealed class Show : IDisposable
     private void Control()
     {
         engine.Messages.Drain(log);
+        meterTap!.Pump(timeline);
         clock!.OutputLatencyFrames = backend!.OutputLatencyFrames; // JACK's changes as ports are connected
         recorder?.Pump();
         foreach (var input in inputs) input.Tick();
@@ -366,6 +384,19 @@ public sealed class Show : IDisposable
         foreach (var warning in header.MayDiverge) Warn($"--log: a replay may differ from this show: {warning}");
         Say($"logging every input to {path} (cspylive replay {Path.GetFileName(path)} -o take.wav plays it back)");
         return writer;
+    }
+
+    /// <summary>The totals the timeline differences each second: the backend's xruns, OSC and MIDI received.</summary>
+    private TimelineCounts CountNow()
+    {
+        long osc = 0, midi = 0;
+        foreach (var input in inputs)
+        {
+            var report = input.Describe();
+            if (report.Kind == InputKind.Osc) osc += report.Received;
+            else if (report.Kind == InputKind.Midi) midi += report.Received;
+        }
+        return new TimelineCounts(backend!.Xruns, osc, midi);
     }
 
     private static long CountCollections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);

@@ -56,6 +56,7 @@ public sealed partial class DashboardTests
         Assert.Matches(@"the same line \(×\d+\)", second.Screen);
         Assert.Single(Regex.Matches(second.Screen, "the same line")); // one line, counted, not a screenful
         Assert.Matches(@"DSP load \d+\.\d% mean, \d+\.\d% peak", second.Screen);
+        Assert.Contains("instr 1×1  2×1", second.Screen); // instances per instrument, from the engine's own count
         Assert.Contains("p panic  r rollback  m mute  l learn  q quit  ? help", second.Screen);
     }
 
@@ -183,5 +184,38 @@ public sealed class DashboardMidiLearnTests
         Assert.StartsWith("# my keyboard\nmidi:\n  cc:\n    74: cutoff  # learned ", written);
         Assert.EndsWith("\n  route: score   # notes become events\n", written);
         Assert.Equal("cutoff", CsPyLive.Live.PatchConfig.Load(patch).Midi.Cc[74]); // the next show has it too
+    }
+}
+
+/// <summary>The instance counter the dashboard compiles in is a held line event: a score that ends still ends the show.</summary>
+public sealed class DashboardScoreEndTests
+{
+    [Fact]
+    public void A_finite_score_ends_the_show_on_the_dashboard_too()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("short.csd"), """
+            <CsoundSynthesizer>
+            <CsInstruments>
+            sr = 48000
+            ksmps = 32
+            nchnls = 2
+            0dbfs = 1
+            instr 1
+              outs poscil(0.3, 440), poscil(0.3, 440)
+            endin
+            </CsInstruments>
+            <CsScore>
+            i1 0 2
+            </CsScore>
+            </CsoundSynthesizer>
+            """);
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", dir.File("short.csd"), "--audio", "null"],
+            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        Assert.True(term.WaitFor(s => s.Contains("instr 1×1"), TimeSpan.FromSeconds(30)).Found, term.Screen());
+        var ended = term.WaitFor(_ => term.Exited, TimeSpan.FromSeconds(20));
+        Assert.True(ended.Found, ended.Screen);
+        Assert.Contains("cspylive: played 2", term.Screen());
     }
 }

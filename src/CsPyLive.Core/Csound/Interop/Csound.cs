@@ -140,6 +140,10 @@ internal static unsafe partial class Csound
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundScoreEvent")]
     internal static partial int csoundScoreEvent(nint csound, byte type, double* pFields, CLong numFields);
 
+    /// <summary>int csoundCompileOrc(CSOUND*, const char *str): compiles orchestra code into the running engine.</summary>
+    [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundCompileOrc", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int csoundCompileOrc(nint csound, string orchestra);
+
     [LibraryImport(CsoundLibrary.Name, EntryPoint = "csoundInputMessage", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void csoundInputMessage(nint csound, string message);
 
