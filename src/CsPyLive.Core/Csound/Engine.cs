@@ -330,7 +330,14 @@ public sealed unsafe partial class Engine : IDisposable
     public int InputDelayFrames { get; private set; }
 
     /// <summary>The backend's period, to set <see cref="InputDelayFrames"/>. Control thread, before the audio starts.</summary>
-    public void SetPeriod(int frames) => InputDelayFrames = SampleAccurate && frames % Ksmps != 0 ? Ksmps - 1 : 0;
+    public void SetPeriod(int frames)
+    {
+        PeriodFrames = frames;
+        InputDelayFrames = SampleAccurate && frames % Ksmps != 0 ? Ksmps - 1 : 0;
+    }
+
+    /// <summary>The backend's period, as <see cref="SetPeriod"/> was told (0 before).</summary>
+    public int PeriodFrames { get; private set; }
 
     /// <summary>Turns Csound's sample-accurate mode on. Control thread, after compiling, before <see cref="Start"/>.</summary>
     public void EnableSampleAccurate()

@@ -37,6 +37,18 @@ public sealed class ActionSink(Engine engine)
         return engine.FrameAt(Stopwatch.GetTimestamp()) + Math.Max(1, (long)Math.Round(secondsAhead * engine.SampleRate));
     }
 
+    /// <summary>
+    /// The first frame of the next <paramref name="quantize"/> boundary of <paramref name="clock"/>'s timeline at or
+    /// after <paramref name="frame"/> (<see cref="Now"/>: now), and after the period being computed and the next, so
+    /// that it is still ahead when the action is queued (as a quantized reload's). Any thread.
+    /// </summary>
+    public long Quantized(Sync.BeatClock? clock, Sync.Quantization quantize, long frame)
+    {
+        if (clock is null || quantize.IsNone) return frame;
+        var soonest = engine.FramesPerformed + 2L * Math.Max(engine.PeriodFrames, engine.Ksmps);
+        return clock.NextBoundaryFrame(quantize, Math.Max(frame, soonest));
+    }
+
     /// <summary>Frames the engine has performed: an input that sends ahead (a file) sends from here on. Any thread.</summary>
     public long FramesPerformed => engine.FramesPerformed;
 

@@ -105,6 +105,9 @@ public sealed class OscRouteConfig
     /// <summary>Sends the (clamped, unscaled) value back to the controller on the same address.</summary>
     public bool Feedback { get; set; }
 
+    /// <summary><c>quantize: beat|bar|&lt;beats&gt;</c>: the route's action lands on the next such boundary of the beat clock.</summary>
+    public string? Quantize { get; set; }
+
     public static readonly YamlSchema<OscRouteConfig> Yaml = new YamlSchema<OscRouteConfig>()
         .Key("address", (c, v) => { c.Address = v.String(); return c; })
         .Key("python", (c, v) => { c.Python = v.OptionalString(); return c; })
@@ -114,7 +117,8 @@ public sealed class OscRouteConfig
         .Key("scale", (c, v) => { c.Scale = v.OptionalList(x => x.Double()); return c; })
         .Key("curve", (c, v) => { c.Curve = v.String(); return c; })
         .Key("skip_zero", (c, v) => { c.SkipZero = v.OptionalBool(); return c; })
-        .Key("feedback", (c, v) => { c.Feedback = v.Bool(); return c; });
+        .Key("feedback", (c, v) => { c.Feedback = v.Bool(); return c; })
+        .Key("quantize", (c, v) => { c.Quantize = v.OptionalString(); return c; });
 
     public void Validate()
     {
@@ -129,6 +133,7 @@ public sealed class OscRouteConfig
         if (Python is not null && !OscNames.IsPythonName(System.Text.Encoding.UTF8.GetBytes(Python)))
             throw new FormatException($"route {Address}: '{Python}' is not a Python identifier (or starts with __)");
         if (Event is not null) EventTemplate.Parse(Event);
+        if (Quantize is not null) Sync.Quantization.Parse(Quantize);
         if (Trigger is not null && (Trigger.Value == "" || Trigger.Trigger == ""))
             throw new FormatException($"route {Address}: trigger needs value and trigger channel names");
     }

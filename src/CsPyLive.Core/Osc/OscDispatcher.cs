@@ -119,7 +119,7 @@ public sealed class OscDispatcher
         {
             if (!route.Matches(message.Address)) continue;
             matched = true;
-            Count(ApplyRoute(route, message, frame, reply), message.Address);
+            Count(ApplyRoute(route, message, route.Quantize.IsNone ? frame : sink.Quantized(clock, route.Quantize, frame), reply), message.Address);
         }
         if (!matched && builtins) matched = ApplyBuiltin(message, frame);
         if (matched) return;
@@ -191,6 +191,7 @@ public sealed class OscDispatcher
         else if (address.SequenceEqual("/tempo"u8)) Count(Tempo(message), address);
         else if (address.SequenceEqual("/event"u8)) Count(ScoreLine(message, frame), address);
         else if (address.SequenceEqual("/event/i"u8)) Count(EventNumbers(message, frame), address);
+        else if (address.SequenceEqual("/event/q"u8)) Count(QuantizedScoreLine(message, frame), address);
         else if (address.StartsWith("/py/"u8)) Count(Python(address[4..], message, frame), address);
         else if (address.StartsWith("/chn/"u8)) Count(Channel(address[5..], message, frame), address);
         else return false;
@@ -215,6 +216,27 @@ public sealed class OscDispatcher
         if (n < 0) return Outcome.Rejected;
         if (type == 'f' && n >= 3 && Math.Abs(p[2]) > MaxOscTablePoints) return Outcome.TooLarge;
         return actions.Event(frame, type, p[..n]) ? Outcome.Done : Outcome.Dropped;
+    }
+
+    /// <summary><c>/event/q ss beat|bar|&lt;beats&gt; "i 1 0 1 ..."</c>: a score line on the next boundary of the beat clock.</summary>
+    private Outcome QuantizedScoreLine(in OscMessage message, long frame)
+    {
+        var args = message.GetArguments();
+        if (!args.MoveNext(out var q) || !args.MoveNext(out var line) || !line.IsString) return Outcome.Rejected;
+        Sync.Quantization quantize;
+        if (q.IsString)
+        {
+            Span<char> text = stackalloc char[16];
+            var n = Encoding.UTF8.GetChars(q.StringBytes[..Math.Min(q.StringBytes.Length, 16)], text);
+            if (!Sync.Quantization.TryParse(text[..n], out quantize)) return Outcome.Rejected;
+        }
+        else if (q.TryGetDouble(out var beats) && beats > 0 && beats <= 64) quantize = new(Sync.QuantizeTo.None, beats);
+        else return Outcome.Rejected;
+        Span<double> p = stackalloc double[Csound.PFields.Capacity];
+        var count = EventTemplate.ParseScoreLine(line.StringBytes, out var type, p);
+        if (count < 0) return Outcome.Rejected;
+        if (type == 'f' && count >= 3 && Math.Abs(p[2]) > MaxOscTablePoints) return Outcome.TooLarge;
+        return actions.Event(sink.Quantized(clock, quantize, frame), type, p[..count]) ? Outcome.Done : Outcome.Dropped;
     }
 
     private Outcome EventNumbers(in OscMessage message, long frame)

@@ -18,6 +18,7 @@ internal sealed class OscRoute
     public bool Feedback { get; init; }
     /// <summary>Ignore messages whose value is 0 (a button's release); on by default for event routes.</summary>
     public bool SkipZero { get; init; }
+    public Sync.Quantization Quantize { get; init; }
 
     public bool IsPattern { get; init; }
 
@@ -47,6 +48,7 @@ internal sealed class OscRoute
             Scale = ValueScale.From(c),
             Feedback = c.Feedback,
             SkipZero = c.SkipZero ?? kind == OscRouteKind.Event,
+            Quantize = c.Quantize is null ? Sync.Quantization.None : Sync.Quantization.Parse(c.Quantize),
         };
     }
 

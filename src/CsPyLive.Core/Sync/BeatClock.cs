@@ -9,7 +9,7 @@ namespace CsPyLive.Sync;
 /// Ableton Link session or, without one, from the host's own clock at the start tempo. Before each k-cycle it sets
 /// the control channels <c>tempo</c>, <c>beat</c> (at the k-cycle's first frame), <c>bar_phase</c> (0..1 in the
 /// bar), <c>quantum</c> and <c>playing</c>; it publishes the same values for the Python module <c>cspylive</c>
-/// (<see cref="Python.CsPyLiveModule"/>) and the timeline for quantized actions (<see cref="NextBoundaryFrame"/>).
+/// (<see cref="Python.CsPyLiveModule"/>) and the timeline for quantized actions (<see cref="NextBoundaryFrame(Quantization, long)"/>).
 /// </summary>
 /// <remarks>
 /// <para>The timeline is held as an anchor: the beat and bar phase at one engine frame, and the tempo from there on.
@@ -21,7 +21,7 @@ namespace CsPyLive.Sync;
 /// <para>Threads: <see cref="BeginPeriod"/> and <see cref="BeforeKCycle"/> on the audio thread, allocation-free and
 /// lock-free (Link's audio session state is used there only); <see cref="SetTempo"/> on control threads (Link's app
 /// state); <see cref="RequestTempo"/> from any thread, the audio thread included (applied at the next period);
-/// <see cref="NextBoundaryFrame"/> from any thread (a sequence lock: it retries while the audio thread moves the
+/// <see cref="NextBoundaryFrame(Quantization, long)"/> from any thread (a sequence lock: it retries while the audio thread moves the
 /// anchor, never the other way round); the published values from any thread.</para>
 /// </remarks>
 public sealed class BeatClock : IKCycleObserver
@@ -209,9 +209,12 @@ public sealed class BeatClock : IKCycleObserver
     /// moves the real boundary, not the frame returned. <see cref="QuantizeTo.None"/> gives
     /// <paramref name="notBefore"/>. Any thread; allocation-free.
     /// </summary>
-    public long NextBoundaryFrame(QuantizeTo to, long notBefore)
+    public long NextBoundaryFrame(QuantizeTo to, long notBefore) => NextBoundaryFrame(new Quantization(to), notBefore);
+
+    /// <summary>The same for any <see cref="Quantization"/>: a multiple of its beats counts from the bar's start.</summary>
+    public long NextBoundaryFrame(Quantization to, long notBefore)
     {
-        if (to == QuantizeTo.None) return notBefore;
+        if (to.IsNone) return notBefore;
         long frame;
         double phase0, perFrame, unit;
         var spinner = new SpinWait();
@@ -221,7 +224,7 @@ public sealed class BeatClock : IKCycleObserver
             frame = Volatile.Read(ref anchorFrame);
             phase0 = Volatile.Read(ref anchorPhase);
             perFrame = Volatile.Read(ref beatsPerFrame);
-            unit = to == QuantizeTo.Bar ? Volatile.Read(ref quantum) : 1.0;
+            unit = to.Unit(Volatile.Read(ref quantum));
             Interlocked.MemoryBarrier();
             if ((v & 1) == 0 && Volatile.Read(ref version) == v) break;
             spinner.SpinOnce(sleep1Threshold: -1);
