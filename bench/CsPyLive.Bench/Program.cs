@@ -12,6 +12,7 @@ using CsPyLive.Bench;
 //   portaudio-overhead [seconds=20]      PortAudio through JACK against our JACK backend: audio-thread CPU a period
 //   startup [rounds=11]                  native vs JIT build vs csound: short and 60 s renders, startup_ms, RSS
 //   beat-clock [seconds=30]              beat clock cost a callback; Link phase error between two cspylive (as root: unshare -n)
+//   midi-clock [rounds=3]                MIDI clock out of one cspylive into another (--sync midi): tempo error, settle time
 //   dashboard [minutes=10]               the live view against --no-tui, played at once: GC, max callback, xruns
 //   soak [minutes=10] [--no-write]       patches/tablet under MIDI, 2,000 OSC/s and saves: GC, RSS, xruns, stuck notes
 var modes = new Dictionary<string, Func<string[], int>>
@@ -29,6 +30,7 @@ var modes = new Dictionary<string, Func<string[], int>>
     ["startup"] = StartupBenchmark.Run,
     ["dashboard"] = DashboardBenchmark.Run,
     ["beat-clock"] = BeatClockBenchmark.Run,
+    ["midi-clock"] = MidiClockBenchmark.Run,
 };
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
 {
