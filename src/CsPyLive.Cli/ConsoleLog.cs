@@ -13,7 +13,45 @@ internal static partial class ConsoleLog
     /// <summary>The line without Csound's colour codes.</summary>
     public static string Plain(string line) => line.Contains('\x1b') ? TerminalCodes().Replace(line, "") : line;
 
+    private static readonly object Terminal = new();
+    private static int statusWidth;
+
+    /// <summary>
+    /// Draws <paramref name="line"/> as the status line (a render's bar): on the terminal's last line, rewritten in
+    /// place; a message printed meanwhile takes the line first and the next status is drawn under it.
+    /// </summary>
+    public static void Status(string line)
+    {
+        lock (Terminal)
+        {
+            Console.Error.Write("\r" + line.PadRight(statusWidth));
+            statusWidth = line.Length;
+        }
+    }
+
+    /// <summary>Takes the status line away (the render is over).</summary>
+    public static void ClearStatus()
+    {
+        lock (Terminal) ClearStatusLocked();
+    }
+
+    private static void ClearStatusLocked()
+    {
+        if (statusWidth == 0) return;
+        Console.Error.Write("\r" + new string(' ', statusWidth) + "\r");
+        statusWidth = 0;
+    }
+
     public static void Print(MessageKind kind, string line)
+    {
+        lock (Terminal)
+        {
+            ClearStatusLocked();
+            PrintLocked(kind, line);
+        }
+    }
+
+    private static void PrintLocked(MessageKind kind, string line)
     {
         line = Plain(line);
         var color = kind switch

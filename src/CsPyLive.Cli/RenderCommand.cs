@@ -19,7 +19,16 @@ internal static class RenderCommand
     {
         var watch = Stopwatch.StartNew();
         using var stop = new StopSignals("the file's header is left without its sizes");
+        if (!Console.IsErrorRedirected)
+            show.RenderBar = status =>
+            {
+                var width = 80;
+                try { width = Math.Max(40, Console.WindowWidth - 1); } catch (IOException) { }
+                var line = status.Line(width);
+                ConsoleLog.Status(line.Length > width ? line[..width] : line);
+            };
         var stats = show.Run(stop.Token);
+        ConsoleLog.ClearStatus(); // the bar gives its line back
         var engine = show.Engine;
         var (path, format) = show.Options.Output!.Value;
         var interrupted = stop.Token.IsCancellationRequested;

@@ -171,6 +171,9 @@ public sealed class Show : IDisposable
     /// <summary>The note router, when MIDI comes in through it; null otherwise (no MIDI, or <c>route: csound</c>).</summary>
     public MidiRouter? Router => router;
 
+    /// <summary>A render's progress, a few times a second, for a bar on a terminal; null: a line in the log every few seconds. Set before <see cref="Run"/>.</summary>
+    public Action<RenderStatus>? RenderBar { get; set; }
+
     /// <summary>MIDI learn, when MIDI comes in through the note router (not with <c>route: csound</c>); else null.</summary>
     public MidiLearn? Learning => router is null ? null : learning ??= new MidiLearn(this, router);
 
@@ -187,7 +190,7 @@ public sealed class Show : IDisposable
         var limit = options.Duration is { } d ? (long)Math.Round(d * engine.SampleRate) : long.MaxValue;
         timeline!.FrameLimit = limit;
         gcBefore = CountCollections();
-        var progress = options.IsRender ? new RenderProgress(options, engine.SampleRate, Say) : null;
+        var progress = options.IsRender ? new RenderProgress(options, engine.SampleRate, Say, bar: RenderBar) : null;
         progress?.Start();
         try
         {

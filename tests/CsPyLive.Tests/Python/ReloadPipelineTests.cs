@@ -75,4 +75,21 @@ public sealed class ReloadPipelineTests
         var saved = await watcher.Saves.ReadAsync(timeout.Token);
         Assert.Equal(path, saved.Path);
     }
+
+    [Fact]
+    public async Task A_save_whose_write_lands_after_its_truncation_is_reported_once_whole()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("mod.py", "x = 1\n");
+        using var watcher = new SourceWatcher();
+        watcher.Watch(path);
+        await using (var stream = new FileStream(path, FileMode.Truncate)) { } // an editor truncates...
+        await Task.Delay(200);                                               // ...on a loaded machine, long before...
+        File.AppendAllText(path, "x = 4\n");                                 // ...it writes
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var saved = await watcher.Saves.ReadAsync(timeout.Token);
+        Assert.Equal("x = 4\n", File.ReadAllText(saved.Path));
+        await Task.Delay(300);
+        Assert.False(watcher.Saves.TryRead(out _)); // the empty file in between was never a save
+    }
 }

@@ -71,6 +71,11 @@ public sealed class SourceWatcher : IDisposable
             {
                 settling.Remove(path);
                 if (lastContent[path] == content) return;
+                // A file that was not empty and now is: an editor (or File.WriteAllText) truncates before it writes,
+                // and on a loaded machine the write can land after the settle time. Swapping an empty module in
+                // would take every function away for that moment (found by the show-log test at load 10: a third
+                // "reload ok"); the write that follows raises its own event.
+                if (content.Length == 0 && lastContent[path].Length > 0) return;
                 lastContent[path] = content;
             }
             saves.Writer.TryWrite(new SourceSaved(path, seen));
