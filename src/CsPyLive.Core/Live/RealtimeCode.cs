@@ -36,7 +36,7 @@ internal static class RealtimeCode
         typeof(AppliedLog), typeof(BoundedQueue<AppliedEntry>), typeof(Csound.Interop.FloatRounding), typeof(Sync.BeatClock), typeof(Sync.HostTimeFilter),
         typeof(OutputMeters), typeof(BoundedQueue<MeterWindow>), typeof(OutputFade),
         typeof(Sync.Link.LinkSession), typeof(Sync.Link.LinkState), typeof(Sync.MidiClockFollower), typeof(Sync.MidiClockOut),
-        typeof(Sync.BeatPosition), typeof(Audio.MidiOutputBuffer), typeof(Sync.JackTransportFollower), typeof(Sync.JackTimebaseMaster),
+        typeof(Sync.BeatPosition), typeof(Sync.LineFit), typeof(Audio.MidiOutputBuffer), typeof(Sync.JackTransportFollower), typeof(Sync.JackTimebaseMaster),
         typeof(Audio.TransportPosition),
     ];
 

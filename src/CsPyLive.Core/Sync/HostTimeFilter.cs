@@ -36,20 +36,13 @@ public sealed class HostTimeFilter(double sampleRate)
         if (count == 1) return micros[(next + Capacity - 1) % Capacity] + (frame - frames[(next + Capacity - 1) % Capacity]) * microsPerFrame;
         var newest = (next + Capacity - 1) % Capacity;
         long x0 = frames[newest], y0 = micros[newest];
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        var line = new LineFit();
         for (var i = 0; i < count; i++)
         {
             var j = (newest - i + Capacity) % Capacity;
-            double x = frames[j] - x0, y = micros[j] - y0;
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+            line.Add(frames[j] - x0, micros[j] - y0);
         }
-        var n = (double)count;
-        var d = n * sxx - sx * sx;
-        var slope = d > 0 ? (n * sxy - sx * sy) / d : microsPerFrame;
-        var intercept = (sy - slope * sx) / n;
-        return y0 + intercept + slope * (frame - x0);
+        var slope = line.TrySlope(out var fitted) ? fitted : microsPerFrame;
+        return y0 + line.InterceptFor(slope) + slope * (frame - x0);
     }
 }

@@ -164,21 +164,14 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
     private void MoveOlderTicks(long frame)
     {
         var newest = (fitNext + Window - 1) % Window;
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        var line = new LineFit();
         for (var i = 2; i < fitCount; i++)
         {
             var j = (newest - i + Window) % Window;
-            double x = fitTicks[j] - tickNumber, y = fitFrames[j] - frame;
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+            line.Add(fitTicks[j] - tickNumber, fitFrames[j] - frame);
         }
-        var n = fitCount - 2.0;
-        var d = n * sxx - sx * sx;
-        if (d <= 0) return;
-        var slope = (n * sxy - sx * sy) / d;
-        var intercept = (sy - slope * sx) / n; // the old line at this tick, relative to its frame
+        if (!line.TrySlope(out var slope)) return;
+        var intercept = line.InterceptFor(slope); // the old line at this tick, relative to its frame
         var off = -intercept; // this tick: y = 0
         for (var i = 0; i < 2; i++)
         {
@@ -254,22 +247,14 @@ public sealed class MidiClockFollower(double sampleRate, ICycleClock? cycleClock
         }
         // Least squares, relative to the newest point (no loss of precision over hours).
         var newest = (fitNext + Window - 1) % Window;
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        var line = new LineFit();
         for (var i = 0; i < fitCount; i++)
         {
             var j = (newest - i + Window) % Window;
-            double x = fitTicks[j] - tickNumber, y = fitFrames[j] - frame;
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+            line.Add(fitTicks[j] - tickNumber, fitFrames[j] - frame);
         }
-        var n = (double)fitCount;
-        var d = n * sxx - sx * sx;
-        if (d <= 0) return;
-        var slope = (n * sxy - sx * sy) / d;
-        if (slope <= 0) return;
+        if (!line.TrySlope(out var slope) || slope <= 0) return;
         framesPerTick = slope;
-        fittedLastFrame = frame + (sy - slope * sx) / n;
+        fittedLastFrame = frame + line.InterceptFor(slope);
     }
 }

@@ -38,9 +38,7 @@ public sealed partial class DashboardTests
     private static TmuxTerminal Play(TempDir dir, int width, int height, params string[] more)
     {
         File.WriteAllText(dir.File("dash.csd"), Orchestra);
-        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
-        return new TmuxTerminal(width, height, program, [.. prefix, "play", dir.File("dash.csd"), "--audio", "null", .. more],
-            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        return OnTerminal.Run(dir, width, height, ["play", dir.File("dash.csd"), "--audio", "null", .. more]);
     }
 
     [Fact]
@@ -89,9 +87,7 @@ public sealed partial class DashboardTests
         var patch = dir.File("markov");
         Directory.CreateDirectory(patch);
         foreach (var f in Directory.GetFiles(Path.Combine(TestData.RepoRoot, "patches", "markov"))) File.Copy(f, Path.Combine(patch, Path.GetFileName(f)));
-        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
-        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", patch, "--audio", "null", "--duration", "60"],
-            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        using var term = OnTerminal.Run(dir, 120, 40, "play", patch, "--audio", "null", "--duration", "60");
         Assert.True(term.WaitFor(s => s.Contains("python markov.py  watching for saves"), TimeSpan.FromSeconds(30)).Found, term.Screen());
         var py = Path.Combine(patch, "markov.py");
         var saved = Stopwatch.StartNew();
@@ -166,9 +162,7 @@ public sealed class DashboardMidiLearnTests
         for (var i = 0; i < 300; i++) events.Add(Midi.MidiFileBytes.At(96, 0xB0, 74, 100));
         var mid = Midi.MidiFileBytes.Write(dir.File("cc.mid"), Midi.MidiFileBytes.Concat(Midi.MidiFileBytes.Header(0, 1, 960),
             Midi.MidiFileBytes.Track(Midi.MidiFileBytes.Concat([.. events, Midi.MidiFileBytes.EndOfTrack]))));
-        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
-        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", patch, "--audio", "null", "--midi", mid, "--duration", "40"],
-            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        using var term = OnTerminal.Run(dir, 120, 40, "play", patch, "--audio", "null", "--midi", mid, "--duration", "40");
         Assert.True(term.WaitFor(s => s.Contains("l learn"), TimeSpan.FromSeconds(30)).Found, term.Screen());
         Assert.DoesNotContain("cutoff is", term.Screen()); // nothing routes CC 74 to it yet
         term.Keys("l");
@@ -210,12 +204,21 @@ public sealed class DashboardScoreEndTests
             </CsScore>
             </CsoundSynthesizer>
             """);
-        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
-        using var term = new TmuxTerminal(120, 40, program, [.. prefix, "play", dir.File("short.csd"), "--audio", "null"],
-            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        using var term = OnTerminal.Run(dir, 120, 40, "play", dir.File("short.csd"), "--audio", "null");
         Assert.True(term.WaitFor(s => s.Contains("instr 1×1"), TimeSpan.FromSeconds(30)).Found, term.Screen());
         var ended = term.WaitFor(_ => term.Exited, TimeSpan.FromSeconds(20));
         Assert.True(ended.Found, ended.Screen);
         Assert.Contains("cspylive: played 2", term.Screen());
+    }
+}
+
+/// <summary>cspylive on a tmux terminal of the given size, with the suite's Python.</summary>
+internal static class OnTerminal
+{
+    public static TmuxTerminal Run(TempDir dir, int width, int height, params string[] args)
+    {
+        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
+        return new TmuxTerminal(width, height, program, [.. prefix, .. args],
+            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
     }
 }

@@ -44,9 +44,7 @@ public sealed class RenderBarTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("long.csd"), Long);
-        var (program, prefix) = ProcessRunner.CsPyLiveCommand;
-        using var term = new TmuxTerminal(100, 30, program, [.. prefix, "render", dir.File("long.csd"), "-o", dir.File("long.wav")],
-            new Dictionary<string, string> { ["CSPYLIVE_PYTHON"] = Environment.GetEnvironmentVariable("CSPYLIVE_PYTHON") ?? "" }, dir.Path);
+        using var term = Live.OnTerminal.Run(dir, 100, 30, "render", dir.File("long.csd"), "-o", dir.File("long.wav"));
         var bar = term.WaitFor(s => System.Text.RegularExpressions.Regex.IsMatch(s, @"\[#+\.*\]  \d:\d\d / 4:00  \d+%  ×\d+(\.\d)? real time  \d:\d\d left"), TimeSpan.FromSeconds(60));
         Assert.True(bar.Found, bar.Screen);
         var done = term.WaitFor(s => s.Contains("cspylive: wrote"), TimeSpan.FromSeconds(120));
