@@ -432,6 +432,14 @@ public sealed class Show : IDisposable
             link?.Dispose();
             engine.Dispose();
         }
-        Directory.SetCurrentDirectory(callerDirectory);
+        try
+        {
+            Directory.SetCurrentDirectory(callerDirectory);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The folder the show was started from was deleted while it played: nothing to go back to, and no reason
+            // to turn a finished show into an error (a test's temporary folder did this: the show exited 1 at its end).
+        }
     }
 }

@@ -17,7 +17,9 @@ public sealed class BackgroundProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            // Not the test process's current folder: an in-process Show moves it to its patch's folder while it plays,
+            // and a child started then inherited a temporary folder another test deleted (a rare failure in CI).
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
