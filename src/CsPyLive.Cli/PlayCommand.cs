@@ -11,7 +11,7 @@ internal static class PlayCommand
         var options = new ShowCommandLine(host);
         var command = options.Play("play", "Play a patch in real time. Saving a .py file of the patch reloads it live; " +
             "type 'rollback' + Enter to undo the last reload, 'panic' + Enter to silence every note, 'status' + Enter to see how the show is doing, 'tempo BPM' + Enter to set the beat clock's tempo. " +
-            "On a terminal it shows a live view instead (keys: p panic, r rollback, m mute, q quit, ? help); --no-tui keeps plain lines.");
+            "On a terminal it shows a live view instead (keys: p panic, r rollback, m mute, l MIDI learn, q quit, ? help); --no-tui keeps plain lines.");
         command.SetAction(r =>
         {
             if (!Dashboard.Dashboard.Wanted(r.GetValue(options.NoTui))) return ShowRunner.Perform(options.Request(r), host, Play);

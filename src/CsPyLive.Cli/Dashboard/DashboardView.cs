@@ -19,7 +19,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     private LiveStats? stats;
     private long oscBefore;
     private long oscPerSecond;
-    private string[] watched = [];
+    private string[] watched = []; // file names (what records and rows say), taken once a second
     private long xruns;
     private long lastXrunAt;
     private string said = "";
@@ -31,7 +31,7 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
     {
         oscPerSecond = stats is null ? 0 : now.OscReceived - oscBefore;
         oscBefore = now.OscReceived;
-        if (show.Reload is { } reload && reload.WatchedFiles.Count != watched.Length) watched = [.. reload.WatchedFiles.Order()];
+        if (show.Reload is { } reload && reload.WatchedFiles.Count != watched.Length) watched = [.. reload.WatchedFiles.Select(Path.GetFileName).Order()!];
         stats = now;
         if (show.RecordingFile is { } file)
         {
@@ -214,9 +214,9 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
             if (y >= height - 6) break;
             ReloadRecord? latest = null;
             for (var i = reloads.Count - 1; i >= 0 && latest is null; i--)
-                if (reloads[i].File == file || Path.GetFileName(reloads[i].File) == Path.GetFileName(file)) latest = reloads[i];
+                if (IsFile(reloads[i].File, file)) latest = reloads[i];
             var x = screen.Put(1, y, "python ", Style.Bold);
-            x = screen.Put(x, y, Path.GetFileName(file));
+            x = screen.Put(x, y, file);
             if (latest is null) screen.Put(x + 2, y, "watching for saves", Style.Dim);
             else if (latest.RolledBack is not null) screen.Put(x + 2, y, "rolled back", Style.Yellow);
             else if (latest.Ok)
@@ -238,6 +238,10 @@ internal sealed class DashboardView(Screen screen, Show show, LevelMeters levels
         }
         return y;
     }
+
+    /// <summary>Whether a record's path (or bare name) is the file <paramref name="name"/>, without allocating a name per frame.</summary>
+    private static bool IsFile(string path, string name) =>
+        path.EndsWith(name, StringComparison.Ordinal) && (path.Length == name.Length || path[^(name.Length + 1)] is '/' or '\\');
 
     private void Help(int y)
     {
